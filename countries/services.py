@@ -1,0 +1,151 @@
+"""Writes on countries, ports and portfolios."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from countries.choices import AssignmentKind
+from countries.models import Country, PortfolioAssignment
+from ips.audit import acting_as
+from ips.roles import Role
+
+COUNTRY_CHANGE_PERM = "countries.change_country"
+
+
+def _grant(ipslo, country: Country) -> None:
+    assign_perm(COUNTRY_CHANGE_PERM, ipslo, country)
+
+
+def _revoke(ipslo, country: Country) -> None:
+    still_assigned = PortfolioAssignment.objects.filter(
+        country=country, ipslo=ipslo, end_date__isnull=True
+    ).exists()
+    if not still_assigned:
+        remove_perm(COUNTRY_CHANGE_PERM, ipslo, country)
+
+
+def _check_ipslo(ipslo, country: Country) -> None:
+    if not ipslo.is_active or Role.IPSLO not in ipslo.roles:
+        raise ValidationError({"ipslo": f"{ipslo} is not an active IPSLO."})
+    if ipslo.node_id != country.node_id:
+        raise ValidationError(
+            {"ipslo": f"{ipslo} belongs to {ipslo.node or 'no node'}; {country} is covered by {country.node}."}
+        )
+
+
+def _close(assignment: PortfolioAssignment, on: dt.date) -> None:
+    assignment.end_date = max(on, assignment.start_date)
+    assignment.save(update_fields=["end_date"])
+    _revoke(assignment.ipslo, assignment.country)
+
+
+@transaction.atomic
+def portfolio_assign(
+    *,
+    country: Country,
+    ipslo,
+    by,
+    kind: str = AssignmentKind.PRIMARY,
+    on: dt.date | None = None,
+    note: str = "",
+) -> PortfolioAssignment:
+    """Make ``ipslo`` cover ``country`` from ``on``; a new primary closes the old primary assignment."""
+    on = on or timezone.localdate()
+    country = Country.objects.select_for_update().get(pk=country.pk)
+    _check_ipslo(ipslo, country)
+    with acting_as(by):
+        current = PortfolioAssignment.objects.filter(country=country, end_date__isnull=True).select_related("ipslo")
+        same = next((a for a in current if a.ipslo_id == ipslo.pk), None)
+        if same is not None and same.kind == kind:
+            return same
+        if same is not None:
+            _close(same, on)
+        if kind == AssignmentKind.PRIMARY:
+            for old in current:
+                if old.kind == AssignmentKind.PRIMARY and old.pk != getattr(same, "pk", None):
+                    _close(old, on)
+        assignment = PortfolioAssignment(
+            country=country, ipslo=ipslo, kind=kind, start_date=on, assigned_by=by, note=note
+        )
+        assignment.full_clean()
+        assignment.save()
+        _grant(ipslo, country)
+    return assignment
+
+
+@transaction.atomic
+def portfolio_end(*, assignment: PortfolioAssignment, by, on: dt.date | None = None) -> PortfolioAssignment:
+    """End a current assignment."""
+    assignment = PortfolioAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.end_date is not None:
+        return assignment
+    with acting_as(by):
+        _close(assignment, on or timezone.localdate())
+    return assignment
+
+
+@transaction.atomic
+def portfolio_handover(*, from_ipslo, to_ipslo, by, on: dt.date | None = None) -> list[PortfolioAssignment]:
+    """Hand a departing IPSLO's whole current portfolio to a successor in one step.
+
+    Every current assignment of ``from_ipslo`` ends and the same country, with the same kind, is
+    assigned to ``to_ipslo``. Nothing is handed over unless everything can be.
+    """
+    if from_ipslo.pk == to_ipslo.pk:
+        raise ValidationError({"to_ipslo": "The successor must be a different IPSLO."})
+    on = on or timezone.localdate()
+    current = list(
+        PortfolioAssignment.objects.select_for_update()
+        .filter(ipslo=from_ipslo, end_date__isnull=True)
+        .select_related("country", "country__node")
+        .order_by("country__name")
+    )
+    if not current:
+        raise ValidationError({"from_ipslo": f"{from_ipslo} has no current portfolio to hand over."})
+    errors = []
+    for assignment in current:
+        try:
+            _check_ipslo(to_ipslo, assignment.country)
+        except ValidationError as exc:
+            errors.extend(exc.message_dict["ipslo"])
+    if errors:
+        raise ValidationError({"to_ipslo": sorted(set(errors))})
+    created = []
+    with acting_as(by):
+        for assignment in current:
+            _close(assignment, on)
+            created.append(
+                portfolio_assign(
+                    country=assignment.country,
+                    ipslo=to_ipslo,
+                    by=by,
+                    kind=assignment.kind,
+                    on=on,
+                    note=f"Handed over from {from_ipslo}.",
+                )
+            )
+    return created
+
+
+@transaction.atomic
+def country_update(*, country: Country, data: dict, by, fields: list[str]) -> Country:
+    """Apply ``data`` to ``country``'s ``fields`` after validation; a node change ends a
+    primary assignment held by an IPSLO of another node."""
+    country = Country.objects.select_for_update().get(pk=country.pk)
+    old_node_id = country.node_id
+    for field in fields:
+        setattr(country, field, data[field])
+    country.full_clean()
+    with acting_as(by):
+        country.save(update_fields=[*fields, "updated_at"])
+        if country.node_id != old_node_id:
+            for assignment in PortfolioAssignment.objects.filter(
+                country=country, end_date__isnull=True
+            ).exclude(ipslo__node_id=country.node_id):
+                _close(assignment, timezone.localdate())
+    return country

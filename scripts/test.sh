@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs everything and runs the whole test suite on PostgreSQL and Redis
+# (DATABASE_URL and REDIS_URL, defaulting to the local servers).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ips}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/15}"
+export SECRET_KEY="${SECRET_KEY:-test-only-secret-key-not-for-production-use-0123456789abcdef}"
+export DEBUG=0 SECURE_SSL=0
+export MEDIA_ROOT="${MEDIA_ROOT:-$(mktemp -d)}"
+
+echo "== ruff"
+.venv/bin/ruff check .
+echo "== migrations"
+.venv/bin/python manage.py makemigrations --check --dry-run
+echo "== static files"
+.venv/bin/python manage.py collectstatic --noinput -v 0
+echo "== deployment checks"
+SECURE_SSL=1 ALLOWED_HOSTS=ips.example.gov .venv/bin/python manage.py check --deploy --fail-level WARNING
+echo "== tests"
+.venv/bin/pytest "$@"
