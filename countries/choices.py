@@ -36,3 +36,12 @@ class HarborSize(models.TextChoices):
     SMALL = "S", "Small"
     MEDIUM = "M", "Medium"
     LARGE = "L", "Large"
+
+
+class ComplianceStatus(models.TextChoices):
+    """A country's status, from its latest approved determination (values match assessments' outcomes)."""
+
+    SUBSTANTIALLY = "substantially_implementing", "Substantially implementing"
+    MINIMALLY = "minimally_implementing", "Minimally implementing"
+    NOT_SUBSTANTIALLY = "not_substantially_implementing", "Not substantially implementing"
+    UNDETERMINED = "undetermined", "Undetermined"

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from countries.choices import AssignmentKind, FacilityType, HarborSize, NodeCode, TradeImportance
+from countries.choices import AssignmentKind, ComplianceStatus, FacilityType, HarborSize, NodeCode, TradeImportance
 from countries.querysets import CountryQuerySet
 
 
@@ -72,6 +72,15 @@ class Country(models.Model):
         "U.S. arrivals with a call there in their last five ports", null=True, blank=True
     )
     trade_notes = models.TextField(blank=True)
+
+    # Derived from the latest approved determination and completed assessment; kept here so lists,
+    # filters and the status API read one row. Written only by assessments.services.country_status_refresh.
+    compliance_status = models.CharField(
+        max_length=40, choices=ComplianceStatus.choices, default=ComplianceStatus.UNDETERMINED, db_index=True
+    )
+    determination_date = models.DateField(null=True, blank=True)
+    last_assessment_date = models.DateField(null=True, blank=True)
+    next_assessment_due = models.DateField(null=True, blank=True, db_index=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

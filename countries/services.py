@@ -10,7 +10,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from countries.choices import AssignmentKind
-from countries.models import Country, PortfolioAssignment
+from countries.models import Country, Port, PortFacility, PortfolioAssignment
 from ips.audit import acting_as
 from ips.roles import Role
 
@@ -75,6 +75,10 @@ def portfolio_assign(
         assignment.full_clean()
         assignment.save()
         _grant(ipslo, country)
+        if kind == AssignmentKind.PRIMARY:
+            from assessments.services import assessment_reassign_open
+
+            assessment_reassign_open(country=country, to_ipslo=ipslo, by=by)
     return assignment
 
 
@@ -132,11 +136,35 @@ def portfolio_handover(*, from_ipslo, to_ipslo, by, on: dt.date | None = None) -
     return created
 
 
+class ConcurrentEditError(ValidationError):
+    """The record changed after the editor loaded it; the edit is refused so nothing is lost."""
+
+    def __init__(self, instance):
+        super().__init__(
+            f"{instance} was changed by someone else after you opened this form. Your changes were not saved.",
+            code="concurrent_edit",
+        )
+        self.instance = instance
+
+
 @transaction.atomic
-def country_update(*, country: Country, data: dict, by, fields: list[str]) -> Country:
+def country_update(
+    *,
+    country: Country,
+    data: dict,
+    by,
+    fields: list[str],
+    expected_updated_at: dt.datetime | None = None,
+) -> Country:
     """Apply ``data`` to ``country``'s ``fields`` after validation; a node change ends a
-    primary assignment held by an IPSLO of another node."""
+    primary assignment held by an IPSLO of another node.
+
+    With ``expected_updated_at`` (the ``updated_at`` the editor loaded), the update is refused with
+    :class:`ConcurrentEditError` when the row has changed since (optimistic locking).
+    """
     country = Country.objects.select_for_update().get(pk=country.pk)
+    if expected_updated_at is not None and country.updated_at != expected_updated_at:
+        raise ConcurrentEditError(country)
     old_node_id = country.node_id
     for field in fields:
         setattr(country, field, data[field])
@@ -149,3 +177,42 @@ def country_update(*, country: Country, data: dict, by, fields: list[str]) -> Co
             ).exclude(ipslo__node_id=country.node_id):
                 _close(assignment, timezone.localdate())
     return country
+
+
+def _save_validated(instance, *, by, fields: list[str] | None = None):
+    instance.full_clean()
+    with acting_as(by):
+        instance.save(update_fields=fields)
+    return instance
+
+
+@transaction.atomic
+def port_create(*, country: Country, data: dict, by) -> Port:
+    """Add a port (UN/LOCODE) to ``country``."""
+    return _save_validated(Port(country=country, **data), by=by)
+
+
+@transaction.atomic
+def port_update(*, port: Port, data: dict, by) -> Port:
+    """Change a port's fields; the port stays in its country."""
+    port = Port.objects.select_for_update().get(pk=port.pk)
+    for field, value in data.items():
+        setattr(port, field, value)
+    return _save_validated(port, by=by, fields=[*data, "updated_at"])
+
+
+@transaction.atomic
+def port_facility_create(*, port: Port, data: dict, by) -> PortFacility:
+    """Add a port facility (IMO port facility number) to ``port``."""
+    return _save_validated(PortFacility(port=port, **data), by=by)
+
+
+@transaction.atomic
+def port_facility_update(*, facility: PortFacility, data: dict, by) -> PortFacility:
+    """Change a port facility's fields, including the port it belongs to (within one country)."""
+    facility = PortFacility.objects.select_for_update().get(pk=facility.pk)
+    for field, value in data.items():
+        setattr(facility, field, value)
+    if facility.port.country_id != PortFacility.objects.get(pk=facility.pk).port.country_id:
+        raise ValidationError({"port": "A port facility cannot be moved to another country."})
+    return _save_validated(facility, by=by, fields=[*data, "updated_at"])

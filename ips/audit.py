@@ -15,16 +15,24 @@ from django.db.models import Model, QuerySet
 
 @contextlib.contextmanager
 def acting_as(user) -> Iterator[None]:
-    """Attribute the changes made inside the block to ``user`` unless an actor is already set."""
-    try:
-        current = auditlog_value.get()
-    except LookupError:
-        current = None
-    if user is None or (current and current.get("actor") is not None):
+    """Attribute the changes made inside the block to ``user``.
+
+    Blocks nest: on leaving, the enclosing block's actor (for example the one the request middleware
+    set) is in force again. django-auditlog leaves its context behind on exit, so it is restored here.
+    """
+    if user is None:
         yield
         return
-    with set_actor(user):
-        yield
+    try:
+        outer = auditlog_value.get()
+    except LookupError:
+        outer = None
+    try:
+        with set_actor(user):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)
 
 
 def history_for(obj: Model) -> QuerySet[LogEntry]:

@@ -127,6 +127,182 @@ def _scope_countries_change(qs, user):
     return qs.none()
 
 
+# --- assessments -----------------------------------------------------------------------------
+
+_CASE_OWNER_PERM = "assessments.change_assessment"  # the case's IPSLO (granted with the portfolio)
+_CASE_TEAM_PERM = "assessments.record_assessment"  # visit team members with an account
+
+
+def _case_of(obj):
+    """The case an assessment-related object belongs to."""
+    from assessments.models import Assessment
+
+    if obj is None or isinstance(obj, Assessment):
+        return obj
+    if hasattr(obj, "assessment"):
+        return obj.assessment
+    if hasattr(obj, "finding"):
+        return obj.finding.assessment
+    return None
+
+
+def _case_owner(user, case) -> bool:
+    return case is not None and _holds_object_perm(user, _CASE_OWNER_PERM, case)
+
+
+def _case_team(user, case) -> bool:
+    return case is not None and _is_active(user) and user.has_perm(_CASE_TEAM_PERM, case)
+
+
+def _team_leader(user, case) -> bool:
+    return _case_team(user, case) and any(m.user_id == user.pk and m.is_leader for m in case.team.all())
+
+
+@rule("assessments.view_assessment", "assessments.view_report", "assessments.view_evidence",
+      "assessments.view_finding")
+def _view_case(user, obj) -> bool:
+    """Need to know: the case's team, its IPSLO, LANT-51 and PSA-1."""
+    case = _case_of(obj)
+    if _manager(user) or _program_manager(user):
+        return True
+    return _case_owner(user, case) or _case_team(user, case)
+
+
+@rule("assessments.add_assessment")
+def _open_case(user, country) -> bool:
+    return _manager(user) or (country is not None and _holds_object_perm(user, "countries.change_country", country))
+
+
+@rule("assessments.change_assessment", "assessments.change_team", "assessments.change_plan")
+def _plan_case(user, obj) -> bool:
+    case = _case_of(obj)
+    if case is None or not case.is_open:
+        return False
+    return _manager(user) or _case_owner(user, case)
+
+
+@rule("assessments.record_assessment", "assessments.add_finding", "assessments.change_finding",
+      "assessments.add_evidence", "assessments.change_checklistresponse")
+def _record_visit(user, obj) -> bool:
+    case = _case_of(obj)
+    if case is None or not case.is_open:
+        return False
+    return _manager(user) or _case_owner(user, case) or _case_team(user, case)
+
+
+@rule("assessments.change_report")
+def _draft_report(user, obj) -> bool:
+    from assessments.choices import AssessmentState
+
+    case = _case_of(obj)
+    if case is None or case.state not in {AssessmentState.ON_SITE, AssessmentState.REPORT_DRAFTING}:
+        return False
+    return _manager(user) or _case_owner(user, case) or _team_leader(user, case)
+
+
+@rule("assessments.recommend_determination")
+def _recommend(user, obj) -> bool:
+    return _manager(user)
+
+
+@rule("assessments.decide_determination")
+def _decide(user, determination) -> bool:
+    """PSA-1, but never the recommender nor the author of the report the determination rests on."""
+    if not _program_manager(user):
+        return False
+    if determination is None:
+        return True
+    if determination.recommended_by_id == user.pk:
+        return False
+    case = determination.assessment
+    return not (case is not None and case.reports.filter(author=user).exists())
+
+
+@rule("assessments.view_determination", "assessments.view_crediblereport")
+def _view_determination(user, obj) -> bool:
+    return _is_active(user) and user.has_role(Role.PSA1, Role.LANT51, Role.IPSLO)
+
+
+@rule("assessments.add_crediblereport")
+def _record_credible_report(user, obj) -> bool:
+    return _manager(user) or _program_manager(user)
+
+
+@rule("assessments.view_engagement")
+def _view_engagement(user, obj) -> bool:
+    return _is_active(user) and user.has_role(Role.PSA1, Role.LANT51, Role.IPSLO)
+
+
+@rule("assessments.add_engagement", "assessments.change_engagement")
+def _record_engagement(user, obj) -> bool:
+    country = getattr(obj, "country", obj)
+    return _manager(user) or (country is not None and _holds_object_perm(user, "countries.change_country", country))
+
+
+@rule("assessments.manage_checklists")
+def _manage_checklists(user, obj) -> bool:
+    return _manager(user)
+
+
+@rule("assessments.view_queue_review")
+def _review_queue(user, obj) -> bool:
+    return _manager(user)
+
+
+@rule("assessments.view_queue_decision")
+def _decision_queue(user, obj) -> bool:
+    return _program_manager(user)
+
+
+def _may_make(move, user, case) -> bool:
+    """A move of the case workflow: the table names the roles; IPSLOs also need the case's object right."""
+    from assessments.workflow import TEAM_LEADER
+
+    if not _is_active(user) or case is None:
+        return False
+    if Role.PSA1 in move.actors and _program_manager(user):
+        return True
+    if Role.LANT51 in move.actors and _manager(user):
+        return True
+    if Role.IPSLO in move.actors and _case_owner(user, case):
+        return True
+    return TEAM_LEADER in move.actors and _team_leader(user, case)
+
+
+def _register_moves() -> None:
+    from functools import partial
+
+    from assessments.workflow import MOVES
+
+    for move in MOVES.values():
+        _RULES[f"assessments.move_{move.name}"] = partial(_may_make, move)
+
+
+_register_moves()
+
+
+@scope("assessments.assessment", "view")
+def _scope_cases(qs, user):
+    if _manager(user) or _program_manager(user):
+        return qs
+    if not _is_active(user):
+        return qs.none()
+    return get_objects_for_user(
+        user, [_CASE_OWNER_PERM, _CASE_TEAM_PERM], qs, any_perm=True, accept_global_perms=False,
+        with_superuser=False,
+    )
+
+
+@scope("assessments.determination", "view")
+def _scope_determinations(qs, user):
+    return qs if _view_determination(user, None) else qs.none()
+
+
+@scope("assessments.engagement", "view")
+def _scope_engagements(qs, user):
+    return qs if _view_engagement(user, None) else qs.none()
+
+
 # --- the questions ---------------------------------------------------------------------------
 
 
