@@ -103,14 +103,14 @@ def assessment_transition(*, assessment: Assessment, name: str, by, comment: str
     if move is None:
         raise WorkflowError(ErrorCode.UNKNOWN_TRANSITION)
     case = _locked(assessment)
+    if not permissions.can(by, f"assessments.move_{move.name}", case):
+        raise WorkflowError(ErrorCode.PERMISSION_DENIED)
     if move.target is not None and case.state == move.target and case.state not in move.sources:
-        return case  # already there: nothing to do
+        return case  # already there (someone made the same move a moment ago): nothing to do
     if case.state not in move.sources:
         raise WorkflowError(ErrorCode.NOT_ALLOWED_FROM_STATE)
     if move.via_determination and not _from_determination:
         raise WorkflowError(ErrorCode.DETERMINATION_FROM_STEP)
-    if not permissions.can(by, f"assessments.move_{move.name}", case):
-        raise WorkflowError(ErrorCode.PERMISSION_DENIED)
     comment = (comment or "").strip()
     if move.comment_required and not comment:
         raise WorkflowError(ErrorCode.COMMENT_REQUIRED)
@@ -222,6 +222,13 @@ def itinerary_item_save(*, assessment: Assessment, by, data: dict, item: Itinera
     with acting_as(by):
         item.save()
     return item
+
+
+@transaction.atomic
+def itinerary_item_delete(*, item: ItineraryItem, by) -> None:
+    _require(by, "assessments.change_plan", item.assessment)
+    with acting_as(by):
+        item.delete()
 
 
 def assessment_reassign_open(*, country: Country, to_ipslo, by) -> int:
