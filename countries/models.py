@@ -73,6 +73,19 @@ class Country(models.Model):
     )
     trade_notes = models.TextField(blank=True)
 
+    # Prioritization factors [NVIC 5.b; IPS brochure]: LANT-51 keeps them current.
+    internal_conditions_rating = models.PositiveSmallIntegerField(
+        "Internal conditions concern (1 low to 5 high)", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    instruments_history_rating = models.PositiveSmallIntegerField(
+        "Concern from history with international instruments (1 low to 5 high)", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    visit_requested_on = models.DateField(
+        "Country asked for a visit on", null=True, blank=True, help_text="A country may request a visit itself."
+    )
+
     # Derived from the latest approved determination and completed assessment; kept here so lists,
     # filters and the status API read one row. Written only by assessments.services.country_status_refresh.
     compliance_status = models.CharField(

@@ -1,5 +1,6 @@
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Concat
 
 from countries.choices import AssignmentKind
 
@@ -15,13 +16,18 @@ class RestrictedQuerySet(models.QuerySet):
 
 class CountryQuerySet(RestrictedQuerySet):
     def with_current_ipslo(self):
-        """Annotate the current primary IPSLO's id and prefetch the current assignments."""
+        """Annotate the current primary IPSLO (id and a sort key "last first username") and prefetch
+        the current assignments with their IPSLOs."""
         from countries.models import PortfolioAssignment
 
         current = PortfolioAssignment.objects.filter(
             country=OuterRef("pk"), end_date__isnull=True, kind=AssignmentKind.PRIMARY
         )
-        return self.annotate(current_ipslo_id=Subquery(current.values("ipslo_id")[:1])).prefetch_related(
+        sort_key = Concat("ipslo__last_name", Value(" "), "ipslo__first_name", Value(" "), "ipslo__username")
+        return self.annotate(
+            current_ipslo_id=Subquery(current.values("ipslo_id")[:1]),
+            current_ipslo_sort=Subquery(current.annotate(sort_key=sort_key).values("sort_key")[:1]),
+        ).prefetch_related(
             Prefetch(
                 "assignments",
                 queryset=PortfolioAssignment.objects.filter(end_date__isnull=True).select_related("ipslo"),

@@ -1,8 +1,11 @@
+from django.urls import reverse
+
 from ips import permissions
+from ips.roles import Role
 
 
 def navigation(request):
-    """The navigation links the current user may follow."""
+    """The navigation links the current user may follow, and the home page's shortcuts (built lazily)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
@@ -11,4 +14,63 @@ def navigation(request):
         links.append(("countries:list", "Countries"))
     if permissions.can(user, "countries.view_portfolios"):
         links.append(("countries:portfolios", "Portfolios"))
-    return {"nav_links": links}
+    if user.has_role(Role.PSA1, Role.LANT51, Role.IPSLO):
+        links.append(("assessments:list", "Assessments"))
+    if permissions.can(user, "correspondence.view_correspondence"):
+        links.append(("correspondence:index", "Letters"))
+    if permissions.can(user, "assessments.view_queue_review"):
+        links.append(("assessments:queue_review", "Review queue"))
+    if permissions.can(user, "assessments.view_queue_decision"):
+        links.append(("assessments:queue_decisions", "Decisions"))
+    return {"nav_links": links, "home_links": lambda: _home_links(user, links)}
+
+
+COUNTRY_PAGES = frozenset({"home", "countries:list", "countries:portfolios"})
+
+
+def _home_links(user, nav_links) -> list[dict]:
+    """Shortcuts on the home page: only to pages that exist and that the user may open."""
+    links = []
+    if permissions.can(user, "countries.view_country"):
+        if Role.IPSLO in user.roles:
+            links.append(
+                {
+                    "label": "My portfolio",
+                    "description": "The countries for which you are the primary IPSLO.",
+                    "href": f"{reverse('countries:list')}?ipslo={user.pk}",
+                    "action": "Open my countries",
+                }
+            )
+        links.append(
+            {
+                "label": "Countries",
+                "description": "Every country with its node, IPSLO, contacts, ports and port facilities.",
+                "href": reverse("countries:list"),
+                "action": "Browse countries",
+            }
+        )
+    if permissions.can(user, "countries.manage_portfolios"):
+        links.append(
+            {
+                "label": "Portfolios",
+                "description": "Assign and reassign IPSLOs, and hand over a departing IPSLO's portfolio.",
+                "href": reverse("countries:portfolios"),
+                "action": "Manage portfolios",
+            }
+        )
+    elif permissions.can(user, "countries.view_portfolios"):
+        links.append(
+            {
+                "label": "Portfolios",
+                "description": "Which IPSLO covers which countries, and in-scope countries with no IPSLO.",
+                "href": reverse("countries:portfolios"),
+                "action": "View portfolios",
+            }
+        )
+    # Every other page in the navigation gets a plain shortcut.
+    for url_name, label in nav_links:
+        if url_name not in COUNTRY_PAGES:
+            links.append(
+                {"label": label, "description": "", "href": reverse(url_name), "action": f"Open {label.lower()}"}
+            )
+    return links

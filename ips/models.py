@@ -43,3 +43,50 @@ class User(AbstractUser):
             if role in self.roles:
                 return role
         return None
+
+
+class Notification(models.Model):
+    """An in-app notification: a reminder or a workflow event for one person."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    key = models.CharField(
+        max_length=200, help_text="What the notification is about, e.g. 'questionnaire_due:assessment:12'."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A reminder reaches each person once, however often the job runs.
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_recipient_and_key"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CalendarToken(models.Model):
+    """The secret in a user's private calendar feed URL; revoking it retires the URL."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_tokens")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(revoked_at__isnull=True), name="one_live_calendar_token_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

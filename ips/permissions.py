@@ -303,6 +303,115 @@ def _scope_engagements(qs, user):
     return qs if _view_engagement(user, None) else qs.none()
 
 
+# --- correspondence --------------------------------------------------------------------------
+
+
+def _country_ipslo(user, country) -> bool:
+    """The country's IPSLO: holds the object right granted with the portfolio."""
+    return country is not None and _holds_object_perm(user, "countries.change_country", country)
+
+
+def _letter_need_to_know(user, obj) -> bool:
+    """PSA-1, LANT-51, the country's IPSLO and the team of the case the letter or item comes from."""
+    if _manager(user) or _program_manager(user):
+        return True
+    return _country_ipslo(user, obj.country) or _case_team(user, obj.assessment)
+
+
+@rule("correspondence.view_letter")
+def _view_letter(user, letter) -> bool:
+    """A FOUO letter only with a need to know; any other letter to every role."""
+    if not _any_role(user):
+        return False
+    if letter is None or not letter.is_fouo:
+        return True
+    return _letter_need_to_know(user, letter)
+
+
+@rule("correspondence.view_correspondence")
+def _view_correspondence(user, country) -> bool:
+    return _any_role(user)
+
+
+@rule("correspondence.view_incomingcorrespondence")
+def _view_incoming(user, item) -> bool:
+    if item is None:
+        return _is_active(user) and user.has_role(Role.PSA1, Role.LANT51, Role.IPSLO)
+    return _is_active(user) and _letter_need_to_know(user, item)
+
+
+@rule("correspondence.add_letter", "correspondence.add_incomingcorrespondence")
+def _write_correspondence(user, country) -> bool:
+    return _manager(user) or _country_ipslo(user, country)
+
+
+@rule("correspondence.change_letter", "correspondence.correct_letter")
+def _change_letter(user, letter) -> bool:
+    """The wording (while a draft), re-rendering and corrections: PSA-1, LANT-51, the country's IPSLO."""
+    if _manager(user) or _program_manager(user):
+        return True
+    return letter is not None and _country_ipslo(user, letter.country)
+
+
+@rule("correspondence.approve_letter")
+def _approve_letter(user, letter) -> bool:
+    return _manager(user) or _program_manager(user)
+
+
+@rule("correspondence.send_letter", "correspondence.acknowledge_letter")
+def _send_letter(user, letter) -> bool:
+    return _manager(user) or (letter is not None and _country_ipslo(user, letter.country))
+
+
+@rule("correspondence.request_visit_letter")
+def _request_visit_letter(user, case) -> bool:
+    """The case's IPSLO and LANT-51."""
+    return _manager(user) or _case_owner(user, case)
+
+
+@scope("correspondence.letter", "view")
+def _scope_letters(qs, user):
+    from django.db.models import Q
+
+    from assessments.models import Assessment
+    from countries.models import Country
+
+    if _manager(user) or _program_manager(user):
+        return qs
+    if not _any_role(user):
+        return qs.none()
+    allowed = Q(marking="")
+    if Role.IPSLO in user.roles:
+        countries = get_objects_for_user(
+            user, "countries.change_country", Country, accept_global_perms=False, with_superuser=False
+        )
+        allowed |= Q(country__in=countries.values("pk"))
+    cases = get_objects_for_user(user, _CASE_TEAM_PERM, Assessment, accept_global_perms=False, with_superuser=False)
+    allowed |= Q(assessment__in=cases.values("pk"))
+    return qs.filter(allowed)
+
+
+@scope("correspondence.incomingcorrespondence", "view")
+def _scope_incoming(qs, user):
+    from django.db.models import Q
+
+    from assessments.models import Assessment
+    from countries.models import Country
+
+    if _manager(user) or _program_manager(user):
+        return qs
+    if not _is_active(user):
+        return qs.none()
+    cases = get_objects_for_user(user, _CASE_TEAM_PERM, Assessment, accept_global_perms=False, with_superuser=False)
+    allowed = Q(assessment__in=cases.values("pk"))
+    if Role.IPSLO in user.roles:
+        countries = get_objects_for_user(
+            user, "countries.change_country", Country, accept_global_perms=False, with_superuser=False
+        )
+        allowed |= Q(country__in=countries.values("pk"))
+    return qs.filter(allowed)
+
+
 # --- the questions ---------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ Values come from the environment through :mod:`ips.env`. ``DEBUG`` is off unless
 ``DEBUG`` the process refuses to start with no ``SECRET_KEY``.
 """
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from ips import env as E
@@ -171,7 +172,17 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Every morning (America/New_York): open the cases that fall due, then send the day's reminders.
+    "plan-reassessments": {
+        "task": "assessments.tasks.plan_reassessments",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    "deadline-reminders": {
+        "task": "assessments.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 # Django REST framework
 REST_FRAMEWORK = {
@@ -217,3 +228,19 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = E.DEMO_PASSWORD
+
+# Program scheduling (issue: scheduling). Numbers a deployment may tune; the rules themselves live in
+# assessments/constants.py.
+IPS_PLANNING_HORIZON_DAYS = E.env.int("IPS_PLANNING_HORIZON_DAYS", default=365)
+IPS_ANNUAL_VISIT_CAPACITY = E.env.int("IPS_ANNUAL_VISIT_CAPACITY", default=45)
+IPS_WAITING_REMINDER_DAYS = E.env.int("IPS_WAITING_REMINDER_DAYS", default=14)
+IPS_JOB_BATCH_SIZE = 200
+IPS_PRIORITY_WEIGHTS = {
+    "trade": 3.0,
+    "internal_conditions": 2.0,
+    "instruments_history": 1.0,
+    "years_since_assessment": 3.0,
+    "last_outcome": 2.0,
+    "requested_visit": 1.0,
+}
+IPS_SITE_URL = E.env.str("IPS_SITE_URL", default="http://127.0.0.1:8000")

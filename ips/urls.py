@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("countries/", include("countries.urls")),
     path("assessments/", include("assessments.urls")),
+    path("correspondence/", include("correspondence.urls")),
     path("admin/", admin.site.urls),
 ]

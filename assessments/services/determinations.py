@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -96,8 +97,16 @@ def determination_approve(*, determination: Determination, by, comment: str = ""
                 assessment=locked.assessment, name="approve", by=by, comment=comment, _from_determination=True
             )
         country_status_refresh(country=locked.country)
+    transaction.on_commit(partial(_queue_letter, locked.pk))
     determination.state = locked.state
     return locked
+
+
+def _queue_letter(determination_id: int) -> None:
+    """After the approval commits, a job writes the letter the outcome calls for."""
+    from correspondence.services import determination_letter_enqueue
+
+    determination_letter_enqueue(determination_id=determination_id)
 
 
 @transaction.atomic

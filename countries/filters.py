@@ -1,0 +1,94 @@
+"""Filters and sorting for the country list (query-string driven, so links can be shared)."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+
+from countries import selectors
+from countries.forms import CountryFilterForm, ipslo_label
+from countries.models import Node
+
+SORT_FIELDS = {
+    "name": ("name",),
+    "iso3": ("iso3",),
+    "node": ("node__code", "name"),
+    "ipslo": ("current_ipslo_sort", "name"),
+}
+DEFAULT_SORT = "name"
+SORT_CHOICES = [(key, key) for key in SORT_FIELDS] + [(f"-{key}", f"-{key}") for key in SORT_FIELDS]
+
+IN_SCOPE_CHOICES = [("yes", "In scope"), ("no", "Out of scope")]
+
+
+class CountryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Country name, ISO alpha-2 or ISO alpha-3 code.",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    node = django_filters.ModelChoiceFilter(
+        label="Node", queryset=Node.objects.order_by("code"), to_field_name="code", empty_label="All nodes"
+    )
+    ipslo = django_filters.ModelChoiceFilter(
+        label="IPSLO (current primary)",
+        queryset=selectors.ipslo_users(),
+        method="by_ipslo",
+        empty_label="Any IPSLO",
+    )
+    in_scope = django_filters.ChoiceFilter(
+        label="Program scope", choices=IN_SCOPE_CHOICES, method="by_scope", empty_label="All countries"
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES,
+        method="order",
+        empty_label=None,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Unknown sort order; the list is sorted by country name instead."},
+    )
+
+    class Meta:
+        form = CountryFilterForm
+        fields = ["q", "node", "ipslo", "in_scope", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["ipslo"].label_from_instance = ipslo_label
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(iso2__iexact=value) | Q(iso3__iexact=value))
+
+    def by_ipslo(self, queryset, name, value):
+        return queryset.filter(current_ipslo_id=value.pk)
+
+    def by_scope(self, queryset, name, value):
+        return queryset.filter(in_scope=(value == "yes"))
+
+    def order(self, queryset, name, value):
+        # Applied in filter_queryset so that the default sort also applies with no "sort" value.
+        return queryset
+
+    @property
+    def current_sort(self) -> str:
+        if not self.is_bound:
+            return DEFAULT_SORT
+        self.form.is_valid()  # validates once; cleaned_data then holds the valid values only
+        value = self.form.cleaned_data.get("sort") or ""
+        return value if value in dict(SORT_CHOICES) else DEFAULT_SORT
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        sort = self.current_sort
+        descending = sort.startswith("-")
+        ordering = []
+        for i, column in enumerate(SORT_FIELDS[sort.lstrip("-")]):
+            expression = F(column)
+            # The main column follows the requested direction; tie-breakers stay ascending.
+            if i == 0 and descending:
+                ordering.append(expression.desc(nulls_last=True))
+            else:
+                ordering.append(expression.asc(nulls_last=True))
+        return queryset.order_by(*ordering, "pk")
