@@ -272,8 +272,10 @@ def test_the_import_does_not_query_per_row(netherlands, japan):
     with CaptureQueriesContext(connection) as again:
         unlocode_import(paths=[JP])
 
+    # Batches, not rows: on PostgreSQL a handful of queries; SQLite's 999-parameter limit makes
+    # smaller batches, still dozens of rows per query.
     assert created > 1000
-    assert len(first) < 20
+    assert len(first) * 25 < created
     assert len(again) < 10
 
 
