@@ -294,6 +294,14 @@ def countries_load(*, path: Path = COUNTRY_NODES_FILE) -> LoadResult:
 
 
 @transaction.atomic
+def checklists_load() -> LoadResult:
+    """The first version of the visit checklist (later versions are made in the application)."""
+    from assessments.services.checklists import checklist_load_reference
+
+    _, created = checklist_load_reference()
+    return LoadResult(created=1) if created else LoadResult(unchanged=1)
+
+
 def load_reference_data(
     *, stdout: TextIO | None = None, country_nodes_path: Path = COUNTRY_NODES_FILE
 ) -> dict[str, LoadResult]:
@@ -305,6 +313,7 @@ def load_reference_data(
     loaders: tuple[tuple[str, Callable[[], LoadResult]], ...] = (
         ("Nodes", nodes_load),
         ("Countries", partial(countries_load, path=country_nodes_path)),
+        ("Checklist", checklists_load),
     )
     results: dict[str, LoadResult] = {}
     for label, loader in loaders:

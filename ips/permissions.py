@@ -254,6 +254,17 @@ def _decision_queue(user, obj) -> bool:
     return _program_manager(user)
 
 
+@rule("assessments.view_plan")
+def _view_plan(user, obj) -> bool:
+    """The annual visit plan: LANT-51 plans it, PSA-1 reads it."""
+    return _manager(user) or _program_manager(user)
+
+
+@rule("assessments.plan_visits")
+def _plan_visits(user, obj) -> bool:
+    return _manager(user)
+
+
 def _may_make(move, user, case) -> bool:
     """A move of the case workflow: the table names the roles; IPSLOs also need the case's object right."""
     from assessments.workflow import TEAM_LEADER
@@ -410,6 +421,94 @@ def _scope_incoming(qs, user):
         )
         allowed |= Q(country__in=countries.values("pk"))
     return qs.filter(allowed)
+
+
+# --- advisories ------------------------------------------------------------------------------
+
+
+@rule("advisories.view_portsecurityadvisory")
+def _view_advisory(user, advisory) -> bool:
+    """A published advisory is public; a draft revision only for PSA-1 and LANT-51."""
+    if not _any_role(user):
+        return False
+    if advisory is None or not advisory.is_draft:
+        return True
+    return _manager(user) or _program_manager(user)
+
+
+@rule("advisories.change_portsecurityadvisory")
+def _change_advisory(user, advisory) -> bool:
+    """Start a draft revision, edit it, discard it: PSA-1, and only while it is a draft."""
+    return _program_manager(user) and (advisory is None or advisory.is_draft)
+
+
+@rule("advisories.publish_portsecurityadvisory", "advisories.correct_portsecurityadvisory")
+def _publish_advisory(user, advisory) -> bool:
+    return _program_manager(user)
+
+
+@rule("advisories.view_listingproposal", "advisories.view_escalations")
+def _view_proposals(user, obj) -> bool:
+    return _manager(user) or _program_manager(user)
+
+
+@rule("advisories.decide_listingproposal", "advisories.add_escalationstep")
+def _decide_proposal(user, obj) -> bool:
+    return _program_manager(user)
+
+
+@rule("advisories.view_separateconsiderationrequest")
+def _view_request(user, request) -> bool:
+    """PSA-1, LANT-51, and the IPSLO of the facility's country."""
+    if _manager(user) or _program_manager(user):
+        return True
+    if request is None:
+        return _is_active(user) and Role.IPSLO in user.roles
+    return _country_ipslo(user, request.country)
+
+
+@rule("advisories.add_separateconsiderationrequest")
+def _add_request(user, country) -> bool:
+    if _manager(user):
+        return True
+    if country is None:
+        return _is_active(user) and Role.IPSLO in user.roles
+    return _country_ipslo(user, country)
+
+
+@rule("advisories.review_separateconsiderationrequest")
+def _review_request(user, request) -> bool:
+    return _manager(user)
+
+
+@rule("advisories.decide_separateconsiderationrequest")
+def _decide_request(user, request) -> bool:
+    return _program_manager(user)
+
+
+@scope("advisories.portsecurityadvisory", "view")
+def _scope_advisories(qs, user):
+    from advisories.choices import AdvisoryStatus
+
+    if _manager(user) or _program_manager(user):
+        return qs
+    if _any_role(user):
+        return qs.exclude(status=AdvisoryStatus.DRAFT)
+    return qs.none()
+
+
+@scope("advisories.separateconsiderationrequest", "view")
+def _scope_requests(qs, user):
+    from countries.models import Country
+
+    if _manager(user) or _program_manager(user):
+        return qs
+    if _is_active(user) and Role.IPSLO in user.roles:
+        countries = get_objects_for_user(
+            user, "countries.change_country", Country, accept_global_perms=False, with_superuser=False
+        )
+        return qs.filter(country__in=countries.values("pk"))
+    return qs.none()
 
 
 # --- the questions ---------------------------------------------------------------------------

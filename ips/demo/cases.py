@@ -979,6 +979,8 @@ def seed_assessments(ctx: DemoContext) -> None:
             raise _demo_error(f"The country {plan.iso2} is not loaded; run `manage.py load_reference_data`.")
         if Assessment.objects.open().filter(country=country).exists():
             # The country has an open case made in the app (or an earlier demo case moved on): leave it be.
+            if ctx.verbosity >= 2 and ctx.stdout is not None:
+                ctx.stdout.write(f"  Skipped a demo case of {country}: it already has an open case.\n")
             continue
         ipslo = ipslos.get(plan.iso2)
         if ipslo is None:
@@ -990,7 +992,9 @@ def seed_credible_reports(ctx: DemoContext) -> None:
     """Credible reports by other agencies, and the determinations that rest on them."""
     lant51, psa1 = ctx.users["lant51"], ctx.users["psa1"]
     for plan in CREDIBLE_REPORTS:
-        country = Country.objects.get(iso2=plan.iso2)
+        country = Country.objects.filter(iso2=plan.iso2).first()
+        if country is None:
+            raise _demo_error(f"The country {plan.iso2} is not loaded; run `manage.py load_reference_data`.")
         if CredibleReport.objects.filter(country=country, source_agency=plan.source_agency).exists():
             continue
         report = services.credible_report_record(
