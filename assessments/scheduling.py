@@ -148,6 +148,7 @@ def _open_batch(rows: list[dict], template: ChecklistTemplate, actor: User) -> i
     created = list(
         Assessment.objects.filter(country_id__in=[row["pk"] for row in rows], state=AssessmentState.PLANNED,
                                   created_by=actor, state_changed_at=now)
+        .select_related("country")  # str(case) in the audit entries names the country
     )
     if not created:
         return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
@@ -17,8 +18,7 @@ from django.db.models.functions import Coalesce
 from assessments.choices import OPEN_STATES, AssessmentState
 from assessments.models import Assessment
 from assessments.scheduling import Due, due_status, fiscal_quarter, fiscal_year, fiscal_year_bounds
-from countries.choices import AssignmentKind
-from countries.models import Country, Node, PortfolioAssignment
+from countries.models import Country, Node
 from countries.priority import Priority, score_countries
 
 # Which cases count against the year's capacity, by the day their visit starts (confirmed, else proposed).
@@ -43,6 +43,14 @@ class PlanRow:
     @property
     def has_open_case(self) -> bool:
         return self.country.open_case_pk is not None
+
+    @property
+    def ipslo(self):
+        """The current primary IPSLO (from the prefetched current assignments), or None."""
+        for assignment in self.country.current_assignments:
+            if assignment.ipslo_id == self.country.current_ipslo_id:
+                return assignment.ipslo
+        return None
 
     @property
     def open_case_state_label(self) -> str:
@@ -87,6 +95,12 @@ class AnnualPlan:
     @property
     def remaining(self) -> int:
         return max(0, self.capacity - self.counted.total)
+
+    @cached_property
+    def line_after_rank(self) -> int | None:
+        """The rank of the last row within capacity: the capacity line is drawn below it."""
+        within = [row.rank for row in self.rows if row.within_capacity]
+        return within[-1] if within else None
 
     @property
     def over_capacity(self) -> int:

@@ -1,8 +1,11 @@
 """Filters and sorting for the country list (query-string driven, so links can be shared)."""
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.db.models import F, Q
+from django.utils import timezone
 
 from countries import selectors
 from countries.forms import CountryFilterForm, ipslo_label
@@ -18,6 +21,14 @@ DEFAULT_SORT = "name"
 SORT_CHOICES = [(key, key) for key in SORT_FIELDS] + [(f"-{key}", f"-{key}") for key in SORT_FIELDS]
 
 IN_SCOPE_CHOICES = [("yes", "In scope"), ("no", "Out of scope")]
+# The next assessment's due status (see assessments.scheduling.due_status): overdue (or never assessed),
+# else falling due within so many days.
+DUE_CHOICES = [
+    ("overdue", "Overdue or never assessed"),
+    ("due_90", "Due within 90 days"),
+    ("due_180", "Due within 180 days"),
+    ("due_365", "Due within 365 days"),
+]
 
 
 class CountryFilter(django_filters.FilterSet):
@@ -39,6 +50,9 @@ class CountryFilter(django_filters.FilterSet):
     in_scope = django_filters.ChoiceFilter(
         label="Program scope", choices=IN_SCOPE_CHOICES, method="by_scope", empty_label="All countries"
     )
+    due = django_filters.ChoiceFilter(
+        label="Next assessment", choices=DUE_CHOICES, method="by_due", empty_label="Any due date"
+    )
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES,
         method="order",
@@ -49,7 +63,7 @@ class CountryFilter(django_filters.FilterSet):
 
     class Meta:
         form = CountryFilterForm
-        fields = ["q", "node", "ipslo", "in_scope", "sort"]
+        fields = ["q", "node", "ipslo", "in_scope", "due", "sort"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,6 +80,14 @@ class CountryFilter(django_filters.FilterSet):
 
     def by_scope(self, queryset, name, value):
         return queryset.filter(in_scope=(value == "yes"))
+
+    def by_due(self, queryset, name, value):
+        today = timezone.localdate()
+        queryset = queryset.filter(in_scope=True)
+        if value == "overdue":
+            return queryset.filter(Q(next_assessment_due__isnull=True) | Q(next_assessment_due__lt=today))
+        days = int(value.removeprefix("due_"))
+        return queryset.filter(next_assessment_due__gte=today, next_assessment_due__lte=today + dt.timedelta(days=days))
 
     def order(self, queryset, name, value):
         # Applied in filter_queryset so that the default sort also applies with no "sort" value.

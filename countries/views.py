@@ -69,7 +69,7 @@ def country_list(request):
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "columns": _sort_columns(filterset.current_sort),
-            "filtered": any(request.GET.get(name) for name in ("q", "node", "ipslo", "in_scope")),
+            "filtered": any(request.GET.get(name) for name in ("q", "node", "ipslo", "in_scope", "due")),
         },
     )
 

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from ips import permissions
+from ips.notifications import unread_count
 from ips.roles import Role
 
 
@@ -18,10 +19,18 @@ def navigation(request):
         links.append(("assessments:list", "Assessments"))
     if permissions.can(user, "correspondence.view_correspondence"):
         links.append(("correspondence:index", "Letters"))
+    if permissions.can(user, "advisories.view_portsecurityadvisory"):
+        links.append(("advisories:list", "Advisories"))
     if permissions.can(user, "assessments.view_queue_review"):
         links.append(("assessments:queue_review", "Review queue"))
     if permissions.can(user, "assessments.view_queue_decision"):
         links.append(("assessments:queue_decisions", "Decisions"))
+    if permissions.can(user, "assessments.view_plan"):
+        links.append(("assessments:plan", "Annual plan"))
+    if permissions.can(user, "ips.manage_api_clients"):
+        links.append(("api_clients:list", "API clients"))
+    unread = unread_count(user)
+    links.append(("notifications", f"Notifications ({unread})" if unread else "Notifications"))
     return {"nav_links": links, "home_links": lambda: _home_links(user, links)}
 
 

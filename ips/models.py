@@ -19,6 +19,10 @@ class User(AbstractUser):
     )
     title = models.CharField(max_length=120, blank=True, help_text="Rank or position, e.g. LCDR, IPSLO.")
     phone = models.CharField(max_length=40, blank=True)
+    is_api_client = models.BooleanField(
+        "API client", default=False,
+        help_text="An account of a REST client: read-only, signs in only with a token, never with a password.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -511,6 +511,20 @@ def _scope_requests(qs, user):
     return qs.none()
 
 
+# --- api ------------------------------------------------------------------------------------
+
+
+@rule("ips.manage_api_clients")
+def _manage_api_clients(user, obj) -> bool:
+    """Create REST client accounts, issue and revoke their tokens: LANT-51 or an administrator."""
+    return _manager(user)
+
+
+@rule("ips.use_api")
+def _use_api(user, obj) -> bool:
+    return _any_role(user)
+
+
 # --- the questions ---------------------------------------------------------------------------
 
 

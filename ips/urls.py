@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ips import views
+from ips import views, views_calendar, views_notifications
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -13,5 +13,11 @@ urlpatterns = [
     path("countries/", include("countries.urls")),
     path("assessments/", include("assessments.urls")),
     path("correspondence/", include("correspondence.urls")),
+    path("advisories/", include("advisories.urls")),
+    path("public/", include("advisories.views.public")),
+    path("api/v1/", include("ips.api.urls")),
+    path("api-clients/", include("ips.api.urls_clients")),
     path("admin/", admin.site.urls),
+    *views_notifications.urlpatterns,
+    *views_calendar.urlpatterns,
 ]

@@ -91,6 +91,9 @@ class PortSecurityAdvisory(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def get_absolute_url(self) -> str:
+        return reverse("advisories:detail", kwargs={"pk": self.pk})
+
     @property
     def number(self) -> str:
         return format_number(self.sequence, self.year)
@@ -110,8 +113,6 @@ class PortSecurityAdvisory(models.Model):
     def section_text(self, section: str) -> str:
         return getattr(self, f"section_{section.lower()}")
 
-    def get_absolute_url(self) -> str:
-        return reverse("advisories:detail", kwargs={"pk": self.pk})
 
 
 class AdvisoryListing(models.Model):

@@ -8,7 +8,6 @@ from django.urls import reverse
 from advisories.choices import LIVE_REQUEST_STATES, CostBorneBy, Recommendation, RequestState
 from countries.querysets import RestrictedQuerySet
 
-
 # Private storage: the stored name is the content's hash, never the uploaded name; the files are served
 # only by the access-checked download view.
 

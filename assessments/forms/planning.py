@@ -6,8 +6,8 @@ import datetime as dt
 
 from django import forms
 
-from assessments.selectors_planning import plan_fiscal_years
 from assessments.scheduling import fiscal_year
+from assessments.selectors_planning import plan_fiscal_years
 from countries.forms import USWDSFormMixin
 from countries.models import Country
 

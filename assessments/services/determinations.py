@@ -97,9 +97,17 @@ def determination_approve(*, determination: Determination, by, comment: str = ""
                 assessment=locked.assessment, name="approve", by=by, comment=comment, _from_determination=True
             )
         country_status_refresh(country=locked.country)
+        _raise_listing_proposal(locked)
     transaction.on_commit(partial(_queue_letter, locked.pk))
     determination.state = locked.state
     return locked
+
+
+def _raise_listing_proposal(determination: Determination) -> None:
+    """In the approval's transaction: propose listing the country on (or removing it from) the advisory."""
+    from advisories.services import listing_proposals_raise
+
+    listing_proposals_raise(determination=determination)
 
 
 def _queue_letter(determination_id: int) -> None:

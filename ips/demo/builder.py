@@ -31,6 +31,7 @@ from countries.services import (
     portfolio_assign,
 )
 from ips.demo import data
+from ips.demo.advisories import seed_advisories
 from ips.demo.cases import seed_assessments, seed_checklist, seed_credible_reports
 from ips.models import User
 from ips.roles import Role
@@ -271,6 +272,7 @@ STEPS: list[SeedStep] = [
     seed_checklist,
     seed_assessments,
     seed_credible_reports,
+    seed_advisories,
 ]
 """The demo's steps, in order. Later steps may rely on what earlier ones made (``ctx.users``)."""
 

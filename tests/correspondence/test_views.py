@@ -199,3 +199,10 @@ def test_country_page_query_count_does_not_grow(client, users, portfolio, who):
     small = _country_queries(client, url)
     add(10)
     assert _country_queries(client, url) == small
+
+
+@pytest.mark.parametrize("who,shown", [("viewer", True), ("ipslo", True), ("psa1", True), ("norole", False)])
+def test_navigation_links_the_letters_page_to_roles_that_may_open_it(client, users, who, shown):
+    client.force_login(users[who])
+    labels = {label for _, label in client.get(reverse("home")).context["nav_links"]}
+    assert ("Letters" in labels) is shown

@@ -1,0 +1,42 @@
+"""The Atom feed of changes to the Port Security Advisory, for ship operators and agents to watch.
+
+Entry identifiers are tag URIs built from the advisory's number and the release number
+("tag:uscg-ips,2024:psa/1-24/release/2"), so an entry keeps its identifier for ever. The feed's own
+"updated" time is that of its newest entry, never the time of the request.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from advisories import constants, selectors
+
+FEED_TITLE = "Port Security Advisory: changes"
+FEED_ID = f"tag:{constants.TAG_AUTHORITY},2024:psa/feed"
+
+
+def build_feed(*, base_url: str) -> Atom1Feed:
+    """``base_url``: scheme and host, e.g. "https://ips.example.gov" (links must be absolute)."""
+    entries = selectors.public_feed_entries()
+    feed = Atom1Feed(
+        title=FEED_TITLE,
+        link=base_url + reverse("advisories_public:index"),
+        description="Publications and re-releases of the U.S. Coast Guard's Port Security Advisory.",
+        feed_url=base_url + reverse("advisories_public:feed"),
+        feed_guid=FEED_ID,
+        author_name=constants.PUBLISHER,
+        language="en",
+    )
+    for entry in entries:
+        feed.add_item(
+            title=entry.title,
+            link=base_url + reverse("advisories_public:advisory", kwargs={"number": entry.link_number}),
+            description=entry.summary,
+            unique_id=entry.entry_id,
+            unique_id_is_permalink=False,
+            updateddate=entry.updated,
+            pubdate=entry.updated,
+        )
+    return feed
+
