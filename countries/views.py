@@ -94,6 +94,8 @@ def country_detail(request, iso3: str):
             "can_change_port": permissions.can(user, "countries.change_port", country),
             "can_add_facility": permissions.can(user, "countries.add_portfacility", country),
             "can_change_facility": permissions.can(user, "countries.change_portfacility", country),
+            "can_open_case": permissions.can(user, "assessments.add_assessment", country),
+            "can_view_correspondence": permissions.can(user, "correspondence.view_correspondence", country),
             "audit_limit": selectors.AUDIT_ROWS_SHOWN,
         },
     )

@@ -75,5 +75,6 @@ def case_context(request, case: Assessment, tab: str, **extra) -> dict:
         "can_recommend": case.state in RECOMMENDABLE_STATES
         and permissions.can(user, "assessments.recommend_determination", case),
         "pending_determination": _pending_determination(user, case),
+        "can_plan_case": permissions.can(user, "assessments.change_plan", case),
         **extra,
     }

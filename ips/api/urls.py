@@ -1,7 +1,11 @@
 """The REST API, version 1: /api/v1/. Schema at schema/, interactive documentation at docs/."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from ips.api.exceptions import error_body
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -10,3 +14,12 @@ urlpatterns = [
     path("", include("countries.api.urls")),
     path("", include("assessments.api.urls")),
 ]
+
+
+@csrf_exempt  # changes nothing; answers every method with 404
+def _not_found(request, path=""):
+    """Any other address under /api/v1/ answers 404 in the API's error shape, not an HTML page."""
+    return JsonResponse(error_body("There is no such resource.", "not_found"), status=404)
+
+
+urlpatterns.append(re_path(r"^(?P<path>.*)$", _not_found))

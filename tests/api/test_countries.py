@@ -134,7 +134,8 @@ def test_psa_listed_filter_and_advisory_fields(world, token_for, users):
 
 
 @pytest.mark.parametrize("query", ["node=NOWHERE", "compliance_status=great", "overdue=perhaps",
-                                   "updated_since=yesterday", "ordering=rationale", "page=99"])
+                                   "updated_since=yesterday", "updated_since=0265-02-26T21:34:52-20:09",
+                                   "ordering=rationale", "page=99"])
 def test_bad_query_gets_400_or_404_in_the_error_shape(world, token_for, users, query):
     response = token_for(users["viewer"]).get(f"/api/v1/countries/?{query}")
     body = response.json()
