@@ -293,7 +293,6 @@ def countries_load(*, path: Path = COUNTRY_NODES_FILE) -> LoadResult:
     return result
 
 
-@transaction.atomic
 def checklists_load() -> LoadResult:
     """The first version of the visit checklist (later versions are made in the application)."""
     from assessments.services.checklists import checklist_load_reference
@@ -302,6 +301,7 @@ def checklists_load() -> LoadResult:
     return LoadResult(created=1) if created else LoadResult(unchanged=1)
 
 
+@transaction.atomic
 def load_reference_data(
     *, stdout: TextIO | None = None, country_nodes_path: Path = COUNTRY_NODES_FILE
 ) -> dict[str, LoadResult]:

@@ -28,6 +28,6 @@ run_pytest() {
   return "$status"
 }
 echo "== tests"
-run_pytest -m "not celery_worker" -n "${PYTEST_WORKERS:-2}" "$@"
+run_pytest -m "not celery_worker" -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
 echo "== tests with a real Celery worker"
 run_pytest -m celery_worker "$@"
