@@ -511,6 +511,15 @@ def _scope_requests(qs, user):
     return qs.none()
 
 
+# --- notifications ----------------------------------------------------------------------------
+
+
+@rule("ips.view_notification", "ips.change_notification")
+def _own_notification(user, notification) -> bool:
+    """A person's own notifications: to read them and mark them read."""
+    return _is_active(user) and (notification is None or notification.recipient_id == user.pk)
+
+
 # --- api ------------------------------------------------------------------------------------
 
 

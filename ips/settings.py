@@ -215,6 +215,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssessmentStateEnum": "assessments.choices.AssessmentState",
         "DeterminationStateEnum": "assessments.choices.DeterminationState",
+        "LetterStatusEnum": "correspondence.choices.LetterStatus",
+        "AdvisoryStatusEnum": "advisories.choices.AdvisoryStatus",
+        "LetterKindEnum": "correspondence.choices.LetterKind",
     },
 }
 

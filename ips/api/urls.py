@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from ips.api.exceptions import error_body
+from ips.api.notifications import NotificationViewSet
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -13,6 +14,12 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("countries.api.urls")),
     path("", include("assessments.api.urls")),
+    path("", include("correspondence.api.urls")),
+    path("", include("advisories.api.urls")),
+    path("notifications/", NotificationViewSet.as_view({"get": "list"}), name="notification-list"),
+    path("notifications/read-all/", NotificationViewSet.as_view({"post": "read_all"}), name="notification-read-all"),
+    path("notifications/<int:pk>/", NotificationViewSet.as_view({"get": "retrieve"}), name="notification-detail"),
+    path("notifications/<int:pk>/read/", NotificationViewSet.as_view({"post": "read"}), name="notification-read"),
 ]
 
 
