@@ -29,8 +29,9 @@ def navigation(request):
         links.append(("assessments:plan", "Annual plan"))
     if permissions.can(user, "ips.manage_api_clients"):
         links.append(("api_clients:list", "API clients"))
-    unread = unread_count(user)
-    links.append(("notifications", f"Notifications ({unread})" if unread else "Notifications"))
+    if user.is_superuser or user.roles:
+        unread = unread_count(user)
+        links.append(("notifications", f"Notifications ({unread})" if unread else "Notifications"))
     return {"nav_links": links, "home_links": lambda: _home_links(user, links)}
 
 

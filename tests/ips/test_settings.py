@@ -18,8 +18,9 @@ def run(args: list[str], tmp_path: Path, **environment: str) -> subprocess.Compl
     Every variable the tests rely on is given explicitly (an empty value counts as set), so a
     developer's ``.env`` file cannot change the outcome.
     """
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set by browser tests
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "ips.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'settings.sqlite3'}",
         "REDIS_URL": "",
