@@ -32,7 +32,21 @@ def navigation(request):
     if user.is_superuser or user.roles:
         unread = unread_count(user)
         links.append(("notifications", f"Notifications ({unread})" if unread else "Notifications"))
-    return {"nav_links": links, "home_links": lambda: _home_links(user, links)}
+    return {
+        "nav_links": links,
+        "nav_current": _current(request.path, links),
+        "home_links": lambda: _home_links(user, links),
+    }
+
+
+def _current(path: str, links) -> str | None:
+    """The link whose address is the longest prefix of the page's path (one link is current)."""
+    best, best_len = None, 0
+    for url_name, _ in links:
+        href = reverse(url_name)
+        if (path == href or (href != "/" and path.startswith(href))) and len(href) > best_len:
+            best, best_len = url_name, len(href)
+    return best
 
 
 COUNTRY_PAGES = frozenset({"home", "countries:list", "countries:portfolios"})

@@ -23,6 +23,7 @@ class PlanYearForm(USWDSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["fy"].choices = [(year, f"FY{year}") for year in plan_fiscal_years(on=on)]
         self.current = fiscal_year(on)
+        self.fields["fy"].initial = self.current
 
     @property
     def year(self) -> int:
