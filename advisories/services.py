@@ -39,7 +39,7 @@ from advisories.models import (
     SeparateConsiderationRequest,
 )
 from assessments.choices import DeterminationState, Outcome
-from ips import permissions
+from ips import permissions, uploads
 from ips.audit import acting_as
 
 if TYPE_CHECKING:
@@ -476,9 +476,9 @@ def _checked_pdf(upload, field: str) -> tuple[bytes, str]:
     if size > constants.UPLOAD_MAX_BYTES:
         raise ValidationError({field: f"The file is larger than {constants.UPLOAD_MAX_BYTES // (1024 * 1024)} MB."})
     data = upload.read()
-    if not data.startswith(b"%PDF-"):
+    if uploads.content_type_of(data) != uploads.PDF:
         raise ValidationError({field: "Only PDF files can be attached."})
-    if b"%%EOF" not in data[-2048:]:
+    if not uploads.pdf_is_complete(data):
         raise ValidationError({field: "The PDF is incomplete or damaged."})
     return data, hashlib.sha256(data).hexdigest()
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import logging
-import zipfile
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -29,7 +27,7 @@ from correspondence.choices import (
 )
 from correspondence.errors import ErrorCode, LetterError
 from correspondence.models import IncomingCorrespondence, Letter, ReferenceCounter
-from ips import permissions
+from ips import permissions, uploads
 from ips.audit import acting_as
 from ips.roles import Role
 
@@ -432,27 +430,12 @@ def letter_correct(*, letter: Letter, by) -> Letter:
 # --- incoming correspondence -------------------------------------------------------------------
 
 
-def _sniff_upload(data: bytes) -> str | None:
-    """The content type of an uploaded file, from its content (never from its name or the browser's claim)."""
-    if data.startswith(b"%PDF-"):
-        return "application/pdf" if b"%%EOF" in data[-2048:] else None
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return None
-        if "[Content_Types].xml" not in names:
-            return None
-        if any(name.startswith("word/") for name in names):
-            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        if any(name.startswith("xl/") for name in names):
-            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return None
+def _incoming_type(data: bytes) -> str | None:
+    """The content type of an incoming item's file if it is one the log accepts (a cut-off PDF is not)."""
+    content_type = uploads.content_type_of(data)
+    if content_type == uploads.PDF and not uploads.pdf_is_complete(data):
+        return None
+    return content_type if content_type in constants.INCOMING_CONTENT_TYPES else None
 
 
 @transaction.atomic
@@ -485,7 +468,7 @@ def incoming_record(*, country, by, kind: str, received_on: dt.date, sender: str
             errors["file"] = f"The file is larger than {constants.INCOMING_MAX_BYTES // (1024 * 1024)} MB."
         else:
             data = upload.read()
-            content_type = _sniff_upload(data)
+            content_type = _incoming_type(data)
             if content_type is None:
                 errors["file"] = "Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files can be attached."
             else:

@@ -11,7 +11,7 @@ from assessments.choices import Rating
 from assessments.constants import EVIDENCE_CONTENT_TYPES, EVIDENCE_MAX_BYTES
 from assessments.errors import ErrorCode, WorkflowError
 from assessments.models import Assessment, ChecklistItem, ChecklistResponse, Evidence, Finding, FindingStatusChange
-from ips import permissions
+from ips import permissions, uploads
 from ips.audit import acting_as
 
 FINDING_FIELDS = (
@@ -123,34 +123,6 @@ def checklist_answer(*, assessment: Assessment, item: ChecklistItem, by, rating:
     return response
 
 
-def _sniff(head: bytes) -> str | None:
-    """The content type of a file, from its first bytes (never from its name or the browser's claim)."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-def _verify_image(data: bytes) -> bool:
-    from io import BytesIO
-
-    from PIL import Image
-
-    try:
-        with Image.open(BytesIO(data)) as image:
-            image.verify()
-        return True
-    except Exception:  # noqa: BLE001 - any decoding failure means "not an image"
-        return False
-
-
 @transaction.atomic
 def evidence_add(*, finding: Finding, by, upload, caption: str = "") -> Evidence:
     """Attach an image or PDF, checked by its content, size-limited, stored under a hashed name."""
@@ -161,12 +133,12 @@ def evidence_add(*, finding: Finding, by, upload, caption: str = "") -> Evidence
     if size == 0:
         raise ValidationError({"file": "The file is empty."})
     data = upload.read()
-    content_type = _sniff(data[:16])
-    if content_type is None:
+    content_type = uploads.content_type_of(data)
+    if content_type not in EVIDENCE_CONTENT_TYPES:
         raise ValidationError({"file": "Only images (JPEG, PNG, GIF, WebP) and PDF files can be attached."})
-    if content_type.startswith("image/") and not _verify_image(data):
+    if content_type.startswith("image/") and not uploads.image_is_sound(data):
         raise ValidationError({"file": "The image is damaged or not really an image."})
-    if content_type == "application/pdf" and b"%%EOF" not in data[-2048:]:
+    if content_type == uploads.PDF and not uploads.pdf_is_complete(data):
         raise ValidationError({"file": "The PDF is incomplete or damaged."})
     digest = hashlib.sha256(data).hexdigest()
     evidence = Evidence(
