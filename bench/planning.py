@@ -16,19 +16,18 @@ exits with status 1 when a median misses it.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import throwaway_database  # noqa: E402
 
 COUNTRIES = 250
 HISTORY_START = dt.date(2017, 1, 1)  # ten years of history before TODAY
@@ -37,34 +36,6 @@ RUNS = 7
 BASELINE_RUNS = 50
 TARGET_SECONDS = 1.0
 SEED = 20270115
-
-
-@contextlib.contextmanager
-def throwaway_database():
-    """Yield the DATABASE_URL of an empty database that is removed afterwards."""
-    configured = os.environ.get("DATABASE_URL", "")
-    if configured.startswith(("postgres://", "postgresql://", "pgsql://")):
-        import psycopg
-
-        url = urlparse(configured)
-        name = f"{unquote(url.path.lstrip('/')) or 'ips'}_bench_planning_{os.getpid()}"
-        admin = {"host": url.hostname or "localhost", "port": url.port or 5432, "user": unquote(url.username or ""),
-                 "password": unquote(url.password or ""), "dbname": "postgres", "autocommit": True}
-        admin = {key: value for key, value in admin.items() if value != ""}
-        with psycopg.connect(**admin) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield url._replace(path=f"/{name}").geturl(), f"PostgreSQL (throwaway database {name})"
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(**admin) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    else:
-        with tempfile.TemporaryDirectory(prefix="ips-bench-planning-") as folder:
-            path = Path(folder) / "bench.sqlite3"
-            yield f"sqlite:///{path}", f"SQLite (temporary file {path})"
 
 
 def _code(n: int) -> str:
@@ -227,7 +198,7 @@ def main() -> int:
     os.environ.setdefault("SECURE_SSL", "0")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ips.settings")
-    with throwaway_database() as (url, label):
+    with throwaway_database("planning") as (url, label):
         os.environ["DATABASE_URL"] = url
         import django
 

@@ -304,6 +304,24 @@ def _scope_cases(qs, user):
     )
 
 
+@scope("assessments.finding", "view")
+def _scope_findings(qs, user):
+    """Findings follow their case: everyone who may see the case sees its findings."""
+    from assessments.models import Assessment
+
+    if _manager(user) or _program_manager(user):
+        return qs
+    if not _is_active(user):
+        return qs.none()
+    return qs.filter(assessment__in=_scope_cases(Assessment.objects.all(), user).values("pk"))
+
+
+@rule("assessments.view_finding_list")
+def _view_finding_list(user, obj) -> bool:
+    """The list of findings across cases (each row then narrowed by :func:`_scope_findings`)."""
+    return _is_active(user) and user.has_role(Role.PSA1, Role.LANT51, Role.IPSLO)
+
+
 @scope("assessments.determination", "view")
 def _scope_determinations(qs, user):
     return qs if _view_determination(user, None) else qs.none()
@@ -509,6 +527,27 @@ def _scope_requests(qs, user):
         )
         return qs.filter(country__in=countries.values("pk"))
     return qs.none()
+
+
+# --- dashboards -----------------------------------------------------------------------------
+
+
+@rule("ips.view_program_dashboard")
+def _view_program_dashboard(user, obj) -> bool:
+    """The program dashboard: LANT-51 runs the program from it, PSA-1 reads it."""
+    return _manager(user) or _program_manager(user)
+
+
+@rule("ips.export_country")
+def _export_countries(user, obj) -> bool:
+    """The country status export: whoever may read the country list (rows as on the page)."""
+    return _any_role(user)
+
+
+@rule("ips.export_finding")
+def _export_findings(user, obj) -> bool:
+    """The findings export: whoever may open the findings list (rows narrowed like the page)."""
+    return _view_finding_list(user, obj)
 
 
 # --- notifications ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, renderers, viewsets
 from rest_framework.exceptions import NotFound
 
 from correspondence import selectors
@@ -26,6 +26,18 @@ def _private_file(handle, *, filename: str) -> FileResponse:
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+class PDFRenderer(renderers.BaseRenderer):
+    """Lets a client that asks for ``Accept: application/pdf`` reach the download (the file is the body)."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
 
 
 @extend_schema_view(
@@ -48,6 +60,18 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if getattr(self, "action", None) == "list":
             return letters
         return letters.select_related("country__node", "assessment")
+
+    def get_renderers(self):
+        if getattr(self, "action", None) == "pdf":
+            return [renderers.JSONRenderer(), PDFRenderer()]
+        return super().get_renderers()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error answered to a client that accepts only PDF is still the API's JSON error body.
+        if not isinstance(response, FileResponse) and isinstance(getattr(request, "accepted_renderer", None),
+                                                                  PDFRenderer):
+            request.accepted_renderer, request.accepted_media_type = renderers.JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_serializer_class(self):
         return LetterSerializer if getattr(self, "action", None) == "list" else LetterDetailSerializer

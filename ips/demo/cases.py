@@ -926,6 +926,22 @@ CREDIBLE_REPORTS: tuple[CredibleReportPlan, ...] = (
                     "access control system is restored.",
         ),
     ),
+    CredibleReportPlan(
+        "BS",
+        "U.S. Department of State, U.S. Embassy Nassau (Economic Section)",
+        report_date=-35,
+        summary="The embassy reports that the Port Department has not answered the Coast Guard's three written "
+                "requests since January for its updated list of approved port facility security plans and its "
+                "designated authority contacts, and that the IMO Global Integrated Shipping Information System "
+                "shows no ISPS update from the Bahamas since the last assessment.",
+        determination=DeterminationPlan(
+            Outcome.NOT_SUBSTANTIALLY,
+            "The Bahamas has not communicated the ISPS information the Coast Guard and the IMO need to judge "
+            "its measures, despite repeated requests through the embassy. Recommend not substantially "
+            "implementing, basis (a), until the information is received and reviewed.",
+            effective=-10, basis=Basis.A, approve=False,
+        ),
+    ),
 )
 
 
@@ -1236,6 +1252,12 @@ class _CaseBuilder:
         })
         self.findings[plan.key] = finding
         self.ctx.created["findings"] += 1
+        if facility is not None and plan.severity != SEV.OBSERVATION:
+            services.evidence_add(
+                finding=finding, by=self.ipslo, upload=_site_photo(facility, text.title, day),
+                caption=f"Photograph taken by the team at {facility.name} on {day:%d %B %Y}.",
+            )
+            self.ctx.created["evidence files"] += 1
         if plan.resolved_on_site:
             self.findings[plan.key] = services.finding_set_status(
                 finding=finding, by=self.ipslo, status=FS.RESOLVED_DURING_VISIT,
@@ -1434,6 +1456,30 @@ class _CaseBuilder:
         conclusions = _CONCLUSIONS[outcome].format(country=country)
         return {"introduction": introduction, "implementation_procedures": procedures,
                 "facilities_description": facilities_text, "future_plans": future, "conclusions": conclusions}
+
+
+def _site_photo(facility: PortFacility, title: str, day: dt.date):
+    """A small PNG standing in for the team's photograph: a labelled sketch of the quay and the fence line."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 400), (196, 214, 226))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 260, 640, 400), fill=(90, 98, 104))  # quay apron
+    draw.rectangle((40, 150, 260, 260), fill=(170, 60, 50))  # container stack
+    draw.rectangle((300, 170, 520, 260), fill=(40, 90, 140))
+    for x in range(0, 640, 24):  # fence posts
+        draw.line((x, 230, x, 300), fill=(30, 30, 30), width=3)
+    draw.line((0, 240, 640, 240), fill=(30, 30, 30), width=2)
+    draw.rectangle((0, 0, 640, 56), fill=(255, 255, 255))
+    draw.text((12, 8), f"{facility.name}, {day:%d %b %Y}", fill=(0, 0, 0))
+    draw.text((12, 30), f"Demo evidence: {title}"[:90], fill=(0, 0, 0))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(f"{facility.imo_number or 'facility'}-{day:%Y%m%d}.png", buffer.getvalue(),
+                              content_type="image/png")
 
 
 def _risk_sentence(facility: PortFacility) -> str:

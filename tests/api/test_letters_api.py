@@ -113,6 +113,20 @@ def test_pdf_is_the_stored_file_as_a_private_attachment(token_for, users, fouo_l
     assert "private" in response["Cache-Control"]
 
 
+def test_pdf_answers_a_client_that_accepts_only_pdf(token_for, users, fouo_letter, portfolio):
+    client = token_for(users["ipslo"])
+    response = client.get(f"/api/v1/letters/{fouo_letter.pk}/pdf/", HTTP_ACCEPT="application/pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == fouo_letter.pdf_sha256
+
+    # An error to the same client is the usual JSON error body, not a refusal to negotiate.
+    letter = services.letter_create(country=portfolio["country"], kind=LetterKind.FEDERAL_REGISTER, by=users["lant51"])
+    response = token_for(users["lant51"]).get(f"/api/v1/letters/{letter.pk}/pdf/", HTTP_ACCEPT="application/pdf")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert "not ready" in response.json()["detail"]
+    assert client.get(f"/api/v1/letters/{fouo_letter.pk}/pdf/", HTTP_ACCEPT="text/csv").status_code == 406
+
+
 def test_pdf_not_yet_rendered_is_404_with_a_reason(token_for, users, portfolio):
     letter = services.letter_create(country=portfolio["country"], kind=LetterKind.FEDERAL_REGISTER, by=users["lant51"])
     client = token_for(users["lant51"])

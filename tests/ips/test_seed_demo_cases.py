@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.test import override_settings
 from django.utils import timezone
+from PIL import Image
 
 from assessments.choices import (
     UNRESOLVED_FINDING_STATUSES,
@@ -22,6 +23,7 @@ from assessments.choices import (
     EngagementKind,
     FindingStatus,
     Outcome,
+    Severity,
     VisitFacilityStatus,
 )
 from assessments.constants import REASSESSMENT_INTERVAL_YEARS
@@ -32,6 +34,7 @@ from assessments.models import (
     CredibleReport,
     Determination,
     Engagement,
+    Evidence,
     Finding,
     FindingStatusChange,
     ItineraryItem,
@@ -95,6 +98,23 @@ def test_approved_determinations_of_every_outcome_and_basis(seeded):
         (Basis.D, DeterminationSource.ACCESS_DENIED),
     }
     assert not approved.exclude(outcome=Outcome.NOT_SUBSTANTIALLY).exclude(basis="").exists()
+
+
+def test_a_basis_a_recommendation_waits_for_psa1(seeded):
+    waiting = Determination.objects.get(basis=Basis.A)
+    assert waiting.state == DeterminationState.RECOMMENDED
+    assert waiting.source == DeterminationSource.CREDIBLE_REPORT and waiting.credible_report.summary
+    assert waiting.recommended_by.username == "lant51"
+
+
+def test_deficiencies_seen_at_facilities_have_photographs(seeded):
+    evidence = Evidence.objects.select_related("finding")
+    assert evidence.count() >= 5
+    for item in evidence:
+        assert item.finding.severity != Severity.OBSERVATION and item.finding.facility_id
+        assert item.content_type == "image/png" and item.caption
+        with item.file.open("rb") as handle:
+            assert Image.open(handle).size == (640, 400)
 
 
 def test_every_node_has_cases_in_several_states_and_approved_determinations(seeded):
@@ -279,7 +299,7 @@ def test_the_right_people_act_so_separation_of_duties_holds(seeded):
         if determination.assessment_id:
             authors = set(determination.assessment.reports.values_list("author__username", flat=True))
             assert "psa1" not in authors
-    pending = Determination.objects.get(state=DeterminationState.RECOMMENDED)
+    pending = Determination.objects.get(state=DeterminationState.RECOMMENDED, assessment__isnull=False)
     assert pending.assessment.state == AssessmentState.AWAITING_DETERMINATION
     for transition in Transition.objects.filter(name="approve"):
         assert transition.by.username == "psa1"
