@@ -1,6 +1,6 @@
-from assessments.views import cases, planning, recording
+from assessments.views import cases, findings_list, planning, recording
 
 app_name = "assessments"
 
 # Each views module lists its own routes; the case workspace pages are at /assessments/<pk>/...
-urlpatterns = [*cases.urlpatterns, *recording.urlpatterns, *planning.urlpatterns]
+urlpatterns = [*cases.urlpatterns, *recording.urlpatterns, *planning.urlpatterns, *findings_list.urlpatterns]

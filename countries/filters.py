@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from countries import selectors
+from countries.choices import ComplianceStatus
 from countries.forms import CountryFilterForm, ipslo_label
 from countries.models import Node
 
@@ -53,6 +54,12 @@ class CountryFilter(django_filters.FilterSet):
     due = django_filters.ChoiceFilter(
         label="Next assessment", choices=DUE_CHOICES, method="by_due", empty_label="Any due date"
     )
+    status = django_filters.ChoiceFilter(
+        field_name="compliance_status",
+        label="Compliance status",
+        choices=ComplianceStatus.choices,
+        empty_label="Any status",
+    )
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES,
         method="order",
@@ -63,7 +70,7 @@ class CountryFilter(django_filters.FilterSet):
 
     class Meta:
         form = CountryFilterForm
-        fields = ["q", "node", "ipslo", "in_scope", "due", "sort"]
+        fields = ["q", "node", "ipslo", "in_scope", "due", "status", "sort"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,6 +95,11 @@ class CountryFilter(django_filters.FilterSet):
             return queryset.filter(Q(next_assessment_due__isnull=True) | Q(next_assessment_due__lt=today))
         days = int(value.removeprefix("due_"))
         return queryset.filter(next_assessment_due__gte=today, next_assessment_due__lte=today + dt.timedelta(days=days))
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter (not the sort) has a value."""
+        return self.is_bound and any(self.data.get(name) for name in self.filters if name != "sort")
 
     def order(self, queryset, name, value):
         # Applied in filter_queryset so that the default sort also applies with no "sort" value.

@@ -8,6 +8,7 @@ ISO3 = r"(?P<iso3>[A-Za-z]{3})"
 
 urlpatterns = [
     path("", views.country_list, name="list"),
+    path("export.<slug:fmt>", views.country_export, name="export"),
     path("portfolios/", views.portfolios, name="portfolios"),
     path("portfolios/assign/", views.portfolio_assign, name="portfolio_assign"),
     path("portfolios/end/", views.portfolio_end, name="portfolio_end"),

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from countries import selectors, services
+from countries import selectors, selectors_export, services
 from countries.filters import CountryFilter
 from countries.forms import (
     AssignForm,
@@ -19,7 +20,7 @@ from countries.forms import (
     PortForm,
 )
 from countries.models import Port, PortFacility
-from ips import permissions
+from ips import exports, permissions
 
 COUNTRIES_PER_PAGE = 50
 SORTABLE_COLUMNS = (("name", "Country"), ("iso3", "ISO alpha-3"), ("node", "Node"), ("ipslo", "Primary IPSLO"))
@@ -69,8 +70,24 @@ def country_list(request):
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "columns": _sort_columns(filterset.current_sort),
-            "filtered": any(request.GET.get(name) for name in ("q", "node", "ipslo", "in_scope", "due")),
+            "filtered": filterset.active,
+            "can_export": permissions.can(request.user, "ips.export_country"),
         },
+    )
+
+
+@login_required
+def country_export(request, fmt: str):
+    """The country status of exactly the countries the list shows for the same query string (same
+    filters and order, every page) as CSV or Excel."""
+    permissions.require(request.user, "ips.export_country")
+    exports.check_format(fmt)
+    filterset = CountryFilter(request.GET, queryset=selectors.country_list(user=request.user))
+    table = selectors_export.country_status_table(
+        countries=filterset.qs, user=request.user, on=timezone.localdate()
+    )
+    return exports.export_response(
+        fmt, stem="country-status", columns=table.columns, rows=table.rows, title="Country status"
     )
 
 

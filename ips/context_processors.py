@@ -11,12 +11,17 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
     links = [("home", "Home")]
+    # LANT-51's home page is the program dashboard; PSA-1 reaches it from here.
+    if permissions.can(user, "ips.view_program_dashboard") and user.primary_role != Role.LANT51:
+        links.append(("dashboard", "Program dashboard"))
     if permissions.can(user, "countries.view_country"):
         links.append(("countries:list", "Countries"))
     if permissions.can(user, "countries.view_portfolios"):
         links.append(("countries:portfolios", "Portfolios"))
     if user.has_role(Role.PSA1, Role.LANT51, Role.IPSLO):
         links.append(("assessments:list", "Assessments"))
+    if permissions.can(user, "assessments.view_finding_list"):
+        links.append(("assessments:finding_list", "Findings"))
     if permissions.can(user, "correspondence.view_correspondence"):
         links.append(("correspondence:index", "Letters"))
     if permissions.can(user, "advisories.view_portsecurityadvisory"):

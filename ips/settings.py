@@ -120,6 +120,11 @@ STATICFILES_DIRS = [
     # Front-end packages installed by npm at set-up; served straight from node_modules.
     ("vendor/uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # The program dashboard's world map: country shapes, TopoJSON decoding, the projection.
+    ("vendor/world-atlas", BASE_DIR / "node_modules" / "world-atlas"),
+    ("vendor/topojson-client", BASE_DIR / "node_modules" / "topojson-client" / "dist"),
+    ("vendor/d3-array", BASE_DIR / "node_modules" / "d3-array" / "dist"),
+    ("vendor/d3-geo", BASE_DIR / "node_modules" / "d3-geo" / "dist"),
 ]
 MEDIA_ROOT = E.MEDIA_ROOT
 MEDIA_URL = "/media/"  # never routed: uploads are served only through access-checked views

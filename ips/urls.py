@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ips import views, views_calendar, views_notifications
+from ips.dashboards import views as dashboards_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -20,4 +21,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *views_notifications.urlpatterns,
     *views_calendar.urlpatterns,
+    *dashboards_views.urlpatterns,
 ]

@@ -5,7 +5,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ips.dashboards import homes
+from ips.dashboards import views as dashboard_views
 from ips.readiness import broker_reachable, database_reachable
+from ips.roles import Role
 
 
 @require_GET
@@ -31,4 +34,13 @@ def readyz(request):
 
 @login_required
 def home(request):
+    """Each role's own home page: PSA-1's, LANT-51's program dashboard, the IPSLO's; the shortcuts page
+    for Viewers and users without a role."""
+    role = request.user.primary_role
+    if role == Role.PSA1:
+        return homes.psa1_home(request)
+    if role == Role.LANT51:
+        return dashboard_views.program_dashboard(request)
+    if role == Role.IPSLO:
+        return homes.ipslo_home(request)
     return render(request, "home.html")

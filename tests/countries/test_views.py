@@ -669,9 +669,10 @@ def test_handover_from_someone_with_no_portfolio_is_refused(client, users, portf
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        ("psa1", {"Countries", "Portfolios"}),
-        ("lant51", {"Countries", "Portfolios"}),
-        ("ipslo", {"Countries"}),
+        ("psa1", {"Countries", "Portfolios", "Program dashboard", "Findings"}),
+        # LANT-51's home is the program dashboard.
+        ("lant51", {"Countries", "Portfolios", "Findings"}),
+        ("ipslo", {"Countries", "Findings"}),
         ("viewer", {"Countries"}),
         ("norole", set()),
     ],
@@ -680,7 +681,7 @@ def test_navigation_shows_only_pages_the_role_may_open(client, users, role, link
     client.force_login(users[role])
     response = client.get(reverse("home"))
     shown = {label for _, label in response.context["nav_links"]}
-    assert shown & {"Countries", "Portfolios"} == links
+    assert shown & {"Countries", "Portfolios", "Program dashboard", "Findings"} == links
     for _, label in response.context["nav_links"]:
         assert label in _html(response)
 
