@@ -320,9 +320,10 @@ def main() -> int:
             ("Country status, CSV", "countries:export", {"fmt": "csv"}),
             ("Country status, Excel", "countries:export", {"fmt": "xlsx"}),
             ("All findings, CSV", "assessments:finding_export", {"fmt": "csv"}),
-            ("All findings, Excel", "assessments:finding_export", {"fmt": "xlsx"}),
+            # One node's findings, about 16,700 rows: near the Excel row limit (all 50,000 are sent to CSV).
+            ("One node's findings, Excel", "assessments:finding_export", {"fmt": "xlsx"}),
         ):
-            path = reverse(name, kwargs=kwargs)
+            path = reverse(name, kwargs=kwargs) + ("?node=ACTEUR" if "node" in title else "")
             median, fastest, slowest, status = timed(client, path, EXPORT_RUNS, warm_up=0)
             print(f"Export {title} ({path}): HTTP {status}; median {median * 1000:.0f} ms of {EXPORT_RUNS} runs "
                   f"(min {fastest * 1000:.0f}, max {slowest * 1000:.0f}); {queries_of(client, path)} queries")

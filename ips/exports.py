@@ -31,6 +31,10 @@ spreadsheet. In XLSX the text is written as a string cell flagged "quote prefix"
 stores when a user types the apostrophe: shown as typed, never evaluated, and the value read back by
 a program is the original text.
 
+**Excel row limit.** A workbook is built whole before it is sent, so a view checks
+:func:`excel_rows_over_limit` first and, past ``IPS_EXPORT_EXCEL_MAX_ROWS`` rows, sends the user back
+to the list with a message pointing to CSV.
+
 CSV is streamed (``StreamingHttpResponse``), so a large export starts at once and is never held in
 memory; it opens with a UTF-8 byte order mark so that Excel reads accents correctly. XLSX is built
 with openpyxl's write-only workbook (rows are written as they come) into a spooled temporary file;
@@ -49,6 +53,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -100,6 +106,19 @@ def check_format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise Http404(f"Unknown export format {fmt!r}: use one of {', '.join(FORMATS)}.")
     return fmt
+
+
+def excel_rows_over_limit(fmt: str, rows: QuerySet) -> int | None:
+    """How many rows ``rows`` holds when an Excel export of them would pass the row limit, else None.
+
+    openpyxl writes some tens of thousands of cells a second, so a workbook of 50,000 findings would
+    keep a web worker busy for most of a minute; past ``IPS_EXPORT_EXCEL_MAX_ROWS`` the view says so
+    and offers CSV, which streams any number of rows.
+    """
+    if fmt != XLSX:
+        return None
+    count = rows.count()
+    return count if count > settings.IPS_EXPORT_EXCEL_MAX_ROWS else None
 
 
 def filename(stem: str, fmt: str, *, marking: str = "", on: dt.date | None = None) -> str:

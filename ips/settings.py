@@ -258,6 +258,8 @@ DEMO_PASSWORD = E.DEMO_PASSWORD
 IPS_PLANNING_HORIZON_DAYS = E.env.int("IPS_PLANNING_HORIZON_DAYS", default=365)
 IPS_ANNUAL_VISIT_CAPACITY = E.env.int("IPS_ANNUAL_VISIT_CAPACITY", default=45)
 IPS_WAITING_REMINDER_DAYS = E.env.int("IPS_WAITING_REMINDER_DAYS", default=14)
+# Excel downloads stop at this many rows (a workbook is built whole; CSV streams any number).
+IPS_EXPORT_EXCEL_MAX_ROWS = E.env.int("IPS_EXPORT_EXCEL_MAX_ROWS", default=20_000)
 IPS_JOB_BATCH_SIZE = 200
 IPS_PRIORITY_WEIGHTS = {
     "trade": 3.0,

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import functools
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from assessments import selectors_findings
@@ -79,6 +81,13 @@ def finding_export(request, fmt: str):
     permissions.require(request.user, "ips.export_finding")
     exports.check_format(fmt)
     filterset = _filtered(request)
+    if (count := exports.excel_rows_over_limit(fmt, filterset.qs)) is not None:
+        messages.error(
+            request,
+            f"These filters select {count:,} findings; an Excel download holds at most "
+            f"{settings.IPS_EXPORT_EXCEL_MAX_ROWS:,}. Narrow the filters, or download CSV, which has no limit.",
+        )
+        return redirect(f"{reverse('assessments:finding_list')}?{request.GET.urlencode()}")
 
     @functools.cache
     def case_url(case_id: int) -> str:  # a case has many findings: reverse its address once

@@ -96,6 +96,15 @@ def test_case_list_filters_by_state_country_and_my_cases(case, clients, users, o
     assert case.get_absolute_url().encode() not in none.content
 
 
+def test_case_list_shows_each_countrys_reassessment_status(case, clients):
+    case.country.next_assessment_due = timezone.localdate() - dt.timedelta(days=3)
+    case.country.in_scope = True
+    case.country.save()
+    html = clients["lant51"].get(reverse("assessments:list")).content.decode()
+    assert 'data-due="overdue"' in html
+    assert f'datetime="{case.country.next_assessment_due:%Y-%m-%d}"' in html
+
+
 def _make_cases(n, *, users, nodes, checklist):
     countries = [CountryFactory(node=nodes["ACTEUR"]) for _ in range(n)]
     Assessment.objects.bulk_create(

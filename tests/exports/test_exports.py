@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import resolve_url
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -209,6 +210,20 @@ def test_findings_export_holds_the_filtered_rows_in_the_page_order(client, users
     assert response.status_code == 200
     titles = _titles_csv(response) if fmt == "csv" else _titles_xlsx(response)
     assert [t.removeprefix("'") for t in titles] == expected
+
+
+@pytest.mark.django_db
+def test_excel_past_the_row_limit_goes_back_to_the_list_with_a_message(client, users, findings, settings):
+    settings.IPS_EXPORT_EXCEL_MAX_ROWS = 2
+    client.force_login(users["lant51"])
+    response = _export(client, "xlsx", {"status": "", "sort": "severity"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('assessments:finding_list')}?status=&sort=severity"
+    page = client.get(response["Location"]).content.decode()
+    assert "These filters select 3 findings; an Excel download holds at most 2." in page
+    # Within the limit Excel answers (ACTEUR holds two findings); CSV has no limit.
+    assert _export(client, "xlsx", {"node": "ACTEUR"}).status_code == 200
+    assert len(_titles_csv(_export(client, "csv", {}))) == 3
 
 
 @pytest.mark.django_db
