@@ -71,7 +71,9 @@ def calendar_feed_owner(*, token: str) -> User | None:
 
 @dataclass(frozen=True)
 class CalendarEntry:
-    uid: str
+    kind: str  # what the entry is: "visit", "mitigation-end", "questionnaire"...
+    model: str  # the record it comes from, "assessment" or "determination", and its key
+    pk: int
     summary: str
     start: dt.date
     end: dt.date  # the last day, inclusive
@@ -79,9 +81,10 @@ class CalendarEntry:
     path: str
     category: str
 
-
-def _uid(kind: str, model: str, pk: int) -> str:
-    return f"{kind}-{model}-{pk}@{UID_DOMAIN}"
+    @property
+    def uid(self) -> str:
+        """Stable across feeds, so a calendar updates an event rather than adding another."""
+        return f"{self.kind}-{self.model}-{self.pk}@{UID_DOMAIN}"
 
 
 def _user_cases(user: User, on: dt.date):
@@ -113,7 +116,7 @@ def _visit_entries(case) -> list[CalendarEntry]:
     country, state = case.country.name, case.get_state_display()
     path = reverse("assessments:detail", kwargs={"pk": case.pk})
     entries = [CalendarEntry(
-        uid=_uid("visit", "assessment", case.pk),
+        kind="visit", model="assessment", pk=case.pk,
         summary=f"IPS visit: {country}" + ("" if confirmed else " (proposed dates)"),
         start=start, end=max(start, end),
         description=f"Case state: {state}. "
@@ -126,7 +129,7 @@ def _visit_entries(case) -> list[CalendarEntry]:
     if case.visit_request_sent_on is None:
         window_start, window_end = first - constants.VISIT_REQUEST_EARLIEST, first - constants.VISIT_REQUEST_LATEST
         entries.append(CalendarEntry(
-            uid=_uid("visit-request", "assessment", case.pk),
+            kind="visit-request", model="assessment", pk=case.pk,
             summary=f"{country}: last day to send the visit request letter",
             start=window_end, end=window_end,
             description=f"Case state: {state}. The letter goes between {window_start:%d %b %Y} and "
@@ -136,7 +139,7 @@ def _visit_entries(case) -> list[CalendarEntry]:
     if case.questionnaire_received_on is None:
         due = first - constants.QUESTIONNAIRE_LEAD
         entries.append(CalendarEntry(
-            uid=_uid("questionnaire", "assessment", case.pk),
+            kind="questionnaire", model="assessment", pk=case.pk,
             summary=f"{country}: government questionnaire due",
             start=due, end=due,
             description=f"Case state: {state}. Due 45 days before the visit of {first:%d %b %Y}.",
@@ -147,7 +150,7 @@ def _visit_entries(case) -> list[CalendarEntry]:
     if waiting:
         due = first - constants.FACILITY_SELF_ASSESSMENT_LEAD
         entries.append(CalendarEntry(
-            uid=_uid("facility-self-assessments", "assessment", case.pk),
+            kind="facility-self-assessments", model="assessment", pk=case.pk,
             summary=f"{country}: facility self-assessments due",
             start=due, end=due,
             description=f"Case state: {state}. {len(waiting)} facility self-assessment"
@@ -183,7 +186,7 @@ def _mitigation_entries(user: User, everyone: bool) -> list[CalendarEntry]:
     for determination in determinations:
         end = mitigation_end(determination)
         entries.append(CalendarEntry(
-            uid=_uid("mitigation-end", "determination", determination.pk),
+            kind="mitigation-end", model="determination", pk=determination.pk,
             summary=f"{determination.country.name}: 90-day mitigation period ends",
             start=end, end=end,
             description=f"Determination effective {determination.effective_date:%d %b %Y}.",
@@ -206,7 +209,7 @@ def _waiting_entries(user: User) -> list[CalendarEntry]:
     ).order_by("pk"):
         since = timezone.localdate(determination.recommended_at)
         entries.append(CalendarEntry(
-            uid=_uid("determination-waiting", "determination", determination.pk),
+            kind="determination-waiting", model="determination", pk=determination.pk,
             summary=f"{determination.country.name}: determination waiting for PSA-1's decision",
             start=since + wait, end=since + wait,
             description=f"State: {determination.get_state_display()}. Recommended on {since:%d %b %Y}.",
@@ -219,7 +222,7 @@ def _waiting_entries(user: User) -> list[CalendarEntry]:
         ).select_related("country").order_by("pk"):
             since = timezone.localdate(case.state_changed_at)
             entries.append(CalendarEntry(
-                uid=_uid("recommendation-waiting", "assessment", case.pk),
+                kind="recommendation-waiting", model="assessment", pk=case.pk,
                 summary=f"{case.country.name}: recommendation waiting for LANT-51",
                 start=since + wait, end=since + wait,
                 description=f"Case state: {case.get_state_display()} since {since:%d %b %Y}.",
@@ -227,6 +230,35 @@ def _waiting_entries(user: User) -> list[CalendarEntry]:
                 category=DEADLINE,
             ))
     return entries
+
+
+def _reassessment_entries(user: User) -> list[CalendarEntry]:
+    """The next assessment of each in-scope country of the user's portfolio that has no open case."""
+    from assessments.choices import OPEN_STATES
+    from assessments.models import Assessment
+    from countries.choices import AssignmentKind
+    from countries.models import Country, PortfolioAssignment
+
+    mine = PortfolioAssignment.objects.filter(
+        ipslo=user, end_date__isnull=True, kind=AssignmentKind.PRIMARY
+    ).values("country_id")
+    open_case = Assessment.objects.filter(country=OuterRef("pk"), state__in=OPEN_STATES)
+    countries = (
+        Country.objects.filter(pk__in=mine, in_scope=True, next_assessment_due__isnull=False)
+        .exclude(Exists(open_case))
+        .only("name", "iso3", "next_assessment_due")
+        .order_by("pk")
+    )
+    return [
+        CalendarEntry(
+            kind="reassessment-due", model="country", pk=country.pk,
+            summary=f"{country.name}: next assessment due",
+            start=country.next_assessment_due, end=country.next_assessment_due,
+            description="Every country is assessed at least once every three years; no case is open yet.",
+            path=country.get_absolute_url(), category=DEADLINE,
+        )
+        for country in countries
+    ]
 
 
 def calendar_entries(*, user: User, on: dt.date | None = None) -> list[CalendarEntry]:
@@ -237,6 +269,7 @@ def calendar_entries(*, user: User, on: dt.date | None = None) -> list[CalendarE
     managers = user.has_role(Role.LANT51, Role.PSA1)
     entries = [entry for case in _user_cases(user, on) for entry in _visit_entries(case)]
     entries += _mitigation_entries(user, everyone=managers)
+    entries += _reassessment_entries(user)
     if managers:
         entries += _waiting_entries(user)
     return sorted(entries, key=lambda e: (e.start, e.uid))

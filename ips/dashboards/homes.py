@@ -313,14 +313,6 @@ class Deadline:
 DEADLINE, VISIT, MITIGATION, REASSESSMENT = "deadline", "visit", "mitigation", "reassessment"
 
 
-def _calendar_object(uid: str) -> tuple[str, str, int | None]:
-    """``(kind, model, pk)`` read back from a calendar entry's UID, ``"<kind>-<model>-<pk>@<domain>"``."""
-    head = uid.split("@", 1)[0]
-    rest, _, pk = head.rpartition("-")
-    kind, _, model = rest.rpartition("-")
-    return kind, model, int(pk) if pk.isdigit() else None
-
-
 def ipslo_deadlines(*, user: User, on: dt.date) -> Bounded:
     """The user's dated deadlines: overdue ones first (the oldest first), then the coming ones by date.
 
@@ -339,10 +331,11 @@ def ipslo_deadlines(*, user: User, on: dt.date) -> Bounded:
             if days_left >= 0:
                 deadlines.append(Deadline(entry.start, entry.summary, entry.path, VISIT, days_left))
             continue
-        kind, model, pk = _calendar_object(entry.uid)
-        if kind == "mitigation-end":
-            if days_left < 0 and pk is not None:
-                ended_mitigations[pk] = entry
+        if entry.kind == "reassessment-due":
+            continue  # the same countries are read below, with the never assessed ones
+        if entry.kind == "mitigation-end":
+            if days_left < 0:
+                ended_mitigations[entry.pk] = entry
             else:
                 deadlines.append(Deadline(entry.start, entry.summary, entry.path, MITIGATION, days_left))
             continue

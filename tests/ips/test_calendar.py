@@ -131,6 +131,24 @@ def test_feed_is_valid_icalendar_with_my_visits_and_deadlines(client, users, wor
     assert not any(uid.startswith("determination-waiting") for uid in events)
 
 
+def test_feed_holds_the_next_assessment_of_my_countries_without_an_open_case(client, users, world, portfolio,
+                                                                             checklist):
+    atlantis, borduria = portfolio["country"], portfolio["other_country"]
+    for country, due in ((atlantis, dt.date(2028, 4, 2)), (borduria, dt.date(2027, 6, 1))):
+        country.in_scope, country.next_assessment_due = True, due
+        country.save()
+    calendar_token_issue(user=users["ipslo"])
+    events = _events(_feed(client, users["ipslo"]))
+    due = events[f"reassessment-due-country-{atlantis.pk}@ips-case-manager"]
+    assert due.decoded("DTSTART") == dt.date(2028, 4, 2) and "next assessment due" in str(due["SUMMARY"])
+    # Borduria is another IPSLO's.
+    assert f"reassessment-due-country-{borduria.pk}@ips-case-manager" not in events
+    # Once a case is open the next assessment is under way: no separate deadline.
+    _case(atlantis, users=users, checklist=checklist)
+    events = _events(_feed(client, users["ipslo"]))
+    assert f"reassessment-due-country-{atlantis.pk}@ips-case-manager" not in events
+
+
 def test_feed_holds_no_finding_or_report_text(client, users, world):
     calendar_token_issue(user=users["ipslo"])
     body = _feed(client, users["ipslo"]).content
