@@ -18,9 +18,6 @@ FR_CITATION_MESSAGE = "Write the citation as volume, FR, page, e.g. 84 FR 11992 
 IMO_FACILITY_PATTERN = r"^[A-Z]{2}[A-Z0-9]{3}-?\d{4}(/\d{4})?$"
 IMO_FACILITY_MESSAGE = "Use the IMO port facility number, e.g. CM394-0001 or CMDLA-0002 (or leave it empty if none)."
 
-# Separate-consideration uploads: PDF only, checked by content.
-UPLOAD_MAX_BYTES = 20 * 1024 * 1024
-
 # The public JSON document is cached until the next publication or correction.
 PUBLIC_JSON_CACHE_KEY = "advisories:public-json:v1"
 PUBLIC_JSON_CACHE_SECONDS = 60 * 60

@@ -5,7 +5,6 @@ from django.db import models
 
 
 class ErrorCode(models.TextChoices):
-    PERMISSION_DENIED = "permission_denied", "You may not do this."
     NOT_DRAFT = "not_draft", "Only a draft revision can be changed."
     ALREADY_PUBLISHED = "already_published", "This revision has already been published."
     STALE_DRAFT = "stale_draft", (

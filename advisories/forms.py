@@ -9,6 +9,7 @@ from advisories.choices import CostBorneBy, EscalationKind, Recommendation, Sect
 from advisories.models import AdvisoryListing, PortSecurityAdvisory
 from countries.forms import USWDSFormMixin
 from countries.models import Country, PortFacility
+from ips.uploads import UploadField, UploadFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -97,16 +98,16 @@ class EscalationForm(USWDSFormMixin, forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea)
 
 
-class RequestForm(USWDSFormMixin, forms.Form):
+class RequestForm(USWDSFormMixin, UploadFormMixin, forms.Form):
     facility = forms.ModelChoiceField(queryset=PortFacility.objects.none(), label="Port facility")
     received_on = forms.DateField(label="Received on", widget=DATE)
-    plan = forms.FileField(label="Augmented security plan (PDF)")
+    plan = UploadField(label="Augmented security plan (PDF)", kinds="PDF")
     rso_name = forms.CharField(label="Recognized Security Organization", max_length=200)
     rso_qualifications = forms.CharField(label="Qualifications of the individuals who verified the plan",
                                          widget=forms.Textarea)
     rso_independence = forms.CharField(label="Independence statement", widget=forms.Textarea)
     cost_borne_by = forms.ChoiceField(label="Cost borne by", choices=[("", "- Choose -"), *CostBorneBy.choices])
-    report = forms.FileField(label="Verification report (PDF)")
+    report = UploadField(label="Verification report (PDF)", kinds="PDF")
 
     def __init__(self, *args, facilities, **kwargs):
         super().__init__(*args, **kwargs)

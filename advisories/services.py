@@ -7,7 +7,6 @@ transaction, so a refused or invalid step changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
@@ -58,8 +57,7 @@ REQUIRED_TO_PUBLISH = {
 
 
 def _require(user, action: str, obj=None) -> None:
-    if not permissions.can(user, action, obj):
-        raise AdvisoryError(ErrorCode.PERMISSION_DENIED)
+    permissions.enforce(user, action, obj)
 
 
 def _clear_public_cache() -> None:
@@ -467,20 +465,15 @@ def escalation_record(*, determination: Determination, by, kind: str, federal_re
 
 
 def _checked_pdf(upload, field: str) -> tuple[bytes, str]:
-    """The upload's bytes if it really is a complete PDF (judged by content, never by name or claimed type)."""
+    """The upload's bytes and hash if it really is a PDF that passes ips.uploads' checks (judged by content,
+    never by name or claimed type)."""
     if upload is None:
         raise ValidationError({field: "Attach the file (PDF)."})
-    size = upload.size
-    if not size:
-        raise ValidationError({field: "The file is empty."})
-    if size > constants.UPLOAD_MAX_BYTES:
-        raise ValidationError({field: f"The file is larger than {constants.UPLOAD_MAX_BYTES // (1024 * 1024)} MB."})
-    data = upload.read()
-    if uploads.content_type_of(data) != uploads.PDF:
-        raise ValidationError({field: "Only PDF files can be attached."})
-    if not uploads.pdf_is_complete(data):
-        raise ValidationError({field: "The PDF is incomplete or damaged."})
-    return data, hashlib.sha256(data).hexdigest()
+    try:
+        checked = uploads.checked_upload(upload, accept=[uploads.PDF], not_accepted="Only PDF files can be attached.")
+    except ValidationError as exc:
+        raise ValidationError({field: exc}) from None
+    return checked.data, checked.sha256
 
 
 def _upload_name(upload) -> str:

@@ -9,7 +9,6 @@ FACILITY_SELF_ASSESSMENT_LEAD = dt.timedelta(days=20)  # each facility's self-as
 MITIGATION_PERIOD = dt.timedelta(days=90)  # from the date of the report
 REASSESSMENT_INTERVAL_YEARS = 3
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_CONTENT_TYPES = {
     "application/pdf": ".pdf",
     "image/jpeg": ".jpg",

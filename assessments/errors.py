@@ -9,11 +9,22 @@ class ErrorCode(models.TextChoices):
     UNKNOWN_TRANSITION = "unknown_transition", "There is no such step."
     PRECONDITION_FAILED = "precondition_failed", "The case is not ready for this step."
     COMMENT_REQUIRED = "comment_required", "A comment is required for this step."
-    PERMISSION_DENIED = "permission_denied", "You may not take this step on this case."
-    SEPARATION_OF_DUTIES = "separation_of_duties", "The same person may not recommend and approve."
     ALREADY_DECIDED = "already_decided", "This determination has already been decided."
     FROZEN = "frozen", "This record can no longer change."
     DETERMINATION_FROM_STEP = "determination_from_step", "This step is taken by recommending or deciding."
+
+
+# The HTTP status of each refusal, the same for the pages and the API. (A step the user may not take
+# at all is refused by ips.permissions, with its own reason code.)
+HTTP_STATUS = {
+    ErrorCode.NOT_ALLOWED_FROM_STATE: 409,
+    ErrorCode.ALREADY_DECIDED: 409,
+    ErrorCode.FROZEN: 409,
+    ErrorCode.DETERMINATION_FROM_STEP: 409,
+    ErrorCode.UNKNOWN_TRANSITION: 404,
+    ErrorCode.PRECONDITION_FAILED: 400,
+    ErrorCode.COMMENT_REQUIRED: 400,
+}
 
 
 class WorkflowError(ValidationError):

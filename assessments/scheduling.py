@@ -12,13 +12,11 @@ from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from guardian.models import UserObjectPermission
 
 from assessments import constants
 from assessments.choices import (
@@ -152,7 +150,6 @@ def _open_batch(rows: list[dict], template: ChecklistTemplate, actor: User) -> i
     )
     if not created:
         return 0
-    _grant_owners(created)
     _carry_findings(created, actor)
     case_type = ContentType.objects.get_for_model(Assessment)
     LogEntry.objects.bulk_create(
@@ -162,16 +159,6 @@ def _open_batch(rows: list[dict], template: ChecklistTemplate, actor: User) -> i
         for c in created
     )
     return len(created)
-
-
-def _grant_owners(cases: list[Assessment]) -> None:
-    permission = Permission.objects.get(content_type__app_label="assessments", codename="change_assessment")
-    case_type = ContentType.objects.get_for_model(Assessment)
-    UserObjectPermission.objects.bulk_create(
-        [UserObjectPermission(user_id=c.ipslo_id, permission=permission, content_type=case_type, object_pk=str(c.pk))
-         for c in cases],
-        ignore_conflicts=True,
-    )
 
 
 def _carry_findings(cases: list[Assessment], actor: User) -> None:

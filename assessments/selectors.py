@@ -236,9 +236,10 @@ def determination_for_page(*, pk: int) -> Determination | None:
     )
 
 
-def country_determinations(*, country: Country) -> list[Determination]:
+def country_determinations(*, country: Country, user) -> list[Determination]:
+    """The country's determinations that ``user`` may see (pending ones only with a need to know)."""
     return list(
-        Determination.objects.filter(country=country)
+        Determination.objects.restrict(user, "view").filter(country=country)
         .select_related("recommended_by", "decided_by")
         .order_by("-recommended_at", "-id")
     )
@@ -248,9 +249,9 @@ def live_determination_of(*, case: Assessment) -> Determination | None:
     return case.determinations.exclude(state=DeterminationState.RETURNED).order_by("-recommended_at").first()
 
 
-def credible_report_list() -> QuerySet[CredibleReport]:
+def credible_report_list(*, user) -> QuerySet[CredibleReport]:
     return (
-        CredibleReport.objects.select_related("country", "recorded_by")
+        CredibleReport.objects.restrict(user, "view").select_related("country", "recorded_by")
         .annotate(determination_count=Count("determinations"))
         .order_by("-report_date", "-id")
     )

@@ -59,7 +59,6 @@ def build(rng: random.Random, today: dt.date) -> dict:
     """Ten years of program data, written in bulk."""
     from django.contrib.auth.models import Group
     from django.utils import timezone
-    from guardian.shortcuts import assign_perm
 
     from advisories.choices import AdvisoryStatus, CostBorneBy, ProposalKind, RequestState
     from advisories.models import AdvisoryListing, ListingProposal, PortSecurityAdvisory, SeparateConsiderationRequest
@@ -113,10 +112,6 @@ def build(rng: random.Random, today: dt.date) -> dict:
         assignments.append(PortfolioAssignment(country=country, ipslo=holder[country.pk], kind=AssignmentKind.PRIMARY,
                                                start_date=today - dt.timedelta(days=3650), assigned_by=lant51))
     PortfolioAssignment.objects.bulk_create(assignments)
-    for people in ipslos.values():
-        for ipslo in people:
-            assign_perm("countries.change_country", ipslo,
-                        Country.objects.filter(pk__in=[pk for pk, user in holder.items() if user == ipslo]))
 
     ports = Port.objects.bulk_create(
         Port(country=c, locode=f"{c.iso2}{n:03d}", name=f"{c.name} port {n}")
@@ -151,10 +146,6 @@ def build(rng: random.Random, today: dt.date) -> dict:
                    visit_end=day + dt.timedelta(days=4), objective="Country assessment.")
         for c, state, day, _ in specs
     )
-    for people in ipslos.values():
-        for ipslo in people:
-            assign_perm("assessments.change_assessment", ipslo,
-                        Assessment.objects.filter(ipslo=ipslo, state__in=OPEN_STATES))
     TeamMember.objects.bulk_create(
         TeamMember(assessment=case, user=case.ipslo, name=case.ipslo.get_full_name(), is_leader=True)
         for case in cases if case.state in OPEN_STATES

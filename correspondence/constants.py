@@ -21,7 +21,6 @@ JOB_ERROR_MAX_LENGTH = 1000
 LETTER_BODY_MAX_CHARS = 20_000
 PAGE_COUNT_SANE_MAX = 40  # a rendered letter longer than this is refused as broken
 
-INCOMING_MAX_BYTES = 10 * 1024 * 1024
 INCOMING_CONTENT_TYPES = {
     "application/pdf": ".pdf",
     "image/jpeg": ".jpg",

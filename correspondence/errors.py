@@ -5,7 +5,6 @@ from django.db import models
 
 
 class ErrorCode(models.TextChoices):
-    PERMISSION_DENIED = "permission_denied", "You may not do this with this letter."
     FROZEN = "frozen", "A sent letter never changes: issue a correction instead."
     NOT_DRAFT = "not_draft", "Only a draft letter can be changed."
     NOT_READY = "not_ready", "The letter's PDF is not ready yet."

@@ -6,6 +6,7 @@ from django.utils import timezone
 from correspondence import constants
 from correspondence.choices import HAND_WRITTEN_KINDS, IncomingKind, LetterKind
 from correspondence.models import Letter
+from ips.uploads import UploadField, UploadFormMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "usa-input"})
 
@@ -71,14 +72,14 @@ class NewLetterForm(forms.Form):
         _uswds(self)
 
 
-class IncomingForm(forms.Form):
+class IncomingForm(UploadFormMixin, forms.Form):
     kind = forms.ChoiceField(label="What was received", choices=IncomingKind.choices)
     received_on = forms.DateField(label="Received on", widget=DATE_INPUT)
     sender = forms.CharField(label="From", max_length=200)
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
     assessment = forms.ModelChoiceField(label="Case", queryset=None, required=False)
     answers = forms.ModelChoiceField(label="Answers our letter", queryset=None, required=False)
-    file = forms.FileField(required=False, help_text="PDF, JPEG, PNG, Word (.docx) or Excel (.xlsx), up to 10 MB.")
+    file = UploadField(required=False, kinds="PDF, JPEG, PNG, Word (.docx) or Excel (.xlsx)")
 
     def __init__(self, *args, country, **kwargs):
         kwargs.setdefault("initial", {"received_on": timezone.localdate()})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
@@ -40,8 +39,7 @@ EDITABLE_FIELDS = (
 
 
 def _require(user, action: str, obj) -> None:
-    if not permissions.can(user, action, obj):
-        raise LetterError(ErrorCode.PERMISSION_DENIED)
+    permissions.enforce(user, action, obj)
 
 
 # --- reference numbers -----------------------------------------------------------------------
@@ -430,14 +428,6 @@ def letter_correct(*, letter: Letter, by) -> Letter:
 # --- incoming correspondence -------------------------------------------------------------------
 
 
-def _incoming_type(data: bytes) -> str | None:
-    """The content type of an incoming item's file if it is one the log accepts (a cut-off PDF is not)."""
-    content_type = uploads.content_type_of(data)
-    if content_type == uploads.PDF and not uploads.pdf_is_complete(data):
-        return None
-    return content_type if content_type in constants.INCOMING_CONTENT_TYPES else None
-
-
 @transaction.atomic
 def incoming_record(*, country, by, kind: str, received_on: dt.date, sender: str, summary: str,
                     assessment: Assessment | None = None, answers: Letter | None = None,
@@ -461,22 +451,20 @@ def incoming_record(*, country, by, kind: str, received_on: dt.date, sender: str
     )
     data = None
     if upload is not None:
-        size = upload.size
-        if not size:
-            errors["file"] = "The file is empty."
-        elif size > constants.INCOMING_MAX_BYTES:
-            errors["file"] = f"The file is larger than {constants.INCOMING_MAX_BYTES // (1024 * 1024)} MB."
+        try:
+            checked = uploads.checked_upload(
+                upload, accept=constants.INCOMING_CONTENT_TYPES,
+                not_accepted="Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files can be attached.",
+            )
+        except ValidationError as exc:
+            errors["file"] = exc
         else:
-            data = upload.read()
-            content_type = _incoming_type(data)
-            if content_type is None:
-                errors["file"] = "Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files can be attached."
-            else:
-                item.content_type = content_type
-                item.extension = constants.INCOMING_CONTENT_TYPES[content_type]
-                item.size = len(data)
-                item.sha256 = hashlib.sha256(data).hexdigest()
-                item.original_name = (getattr(upload, "name", "") or "document")[-255:]
+            data = checked.data
+            item.content_type = checked.content_type
+            item.extension = constants.INCOMING_CONTENT_TYPES[checked.content_type]
+            item.size = checked.size
+            item.sha256 = checked.sha256
+            item.original_name = (getattr(upload, "name", "") or "document")[-255:]
     try:
         item.full_clean(exclude=["file"])
     except ValidationError as exc:

@@ -19,6 +19,7 @@ from correspondence.forms import DayForm, IncomingForm, LetterWordingForm, NewLe
 from correspondence.models import IncomingCorrespondence, Letter
 from countries.models import Country
 from ips import permissions
+from ips.upload_handlers import submitted_files
 
 
 def _country(request, iso3: str) -> Country:
@@ -122,7 +123,7 @@ def letter_new(request, iso3: str):
 def incoming_new(request, iso3: str):
     country = _country(request, iso3)
     permissions.require(request.user, "correspondence.add_incomingcorrespondence", country)
-    form = IncomingForm(request.POST or None, request.FILES or None, country=country)
+    form = IncomingForm(request.POST or None, submitted_files(request) or None, country=country)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("file")

@@ -7,26 +7,12 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, remove_perm
 
 from countries.choices import AssignmentKind
 from countries.models import Country, Port, PortFacility, PortfolioAssignment
+from ips import permissions
 from ips.audit import acting_as
 from ips.roles import Role
-
-COUNTRY_CHANGE_PERM = "countries.change_country"
-
-
-def _grant(ipslo, country: Country) -> None:
-    assign_perm(COUNTRY_CHANGE_PERM, ipslo, country)
-
-
-def _revoke(ipslo, country: Country) -> None:
-    still_assigned = PortfolioAssignment.objects.filter(
-        country=country, ipslo=ipslo, end_date__isnull=True
-    ).exists()
-    if not still_assigned:
-        remove_perm(COUNTRY_CHANGE_PERM, ipslo, country)
 
 
 def _check_ipslo(ipslo, country: Country) -> None:
@@ -41,7 +27,7 @@ def _check_ipslo(ipslo, country: Country) -> None:
 def _close(assignment: PortfolioAssignment, on: dt.date) -> None:
     assignment.end_date = max(on, assignment.start_date)
     assignment.save(update_fields=["end_date"])
-    _revoke(assignment.ipslo, assignment.country)
+    permissions.forget()  # the IPSLO's rights on the country and its cases end with the assignment
 
 
 @transaction.atomic
@@ -74,7 +60,7 @@ def portfolio_assign(
         )
         assignment.full_clean()
         assignment.save()
-        _grant(ipslo, country)
+        permissions.forget()
         if kind == AssignmentKind.PRIMARY:
             from assessments.services import assessment_reassign_open
 

@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from ips import permissions
 from ips.models import CalendarToken, User
-from ips.roles import STAFF_ROLES, Role
 
 TOKEN_BYTES = 32
 PRODID = "-//U.S. Coast Guard International Port Security Program//IPS Case Manager//EN"
@@ -94,7 +94,8 @@ def _user_cases(user: User, on: dt.date):
     on_team = TeamMember.objects.filter(assessment=OuterRef("pk"), user=user)
     since = on - PAST_VISITS_KEPT
     return (
-        Assessment.objects.filter(Q(ipslo=user) | Exists(on_team))
+        Assessment.objects.restrict(user, "view")
+        .filter(Q(ipslo=user) | Exists(on_team))
         .exclude(state=AssessmentState.CANCELLED)
         .filter(Q(visit_start__isnull=False) | Q(proposed_start__isnull=False))
         .filter(Q(visit_end__gte=since) | Q(visit_end__isnull=True, visit_start__gte=since)
@@ -216,7 +217,7 @@ def _waiting_entries(user: User) -> list[CalendarEntry]:
             path=reverse("assessments:determination", kwargs={"pk": determination.pk}),
             category=DEADLINE,
         ))
-    if user.has_role(Role.LANT51):
+    if permissions.can(user, "assessments.view_queue_review"):
         for case in Assessment.objects.filter(
             state__in=[AssessmentState.UNDER_REVIEW, AssessmentState.ACCESS_DENIED], state_changed_at__isnull=False
         ).select_related("country").order_by("pk"):
@@ -264,9 +265,9 @@ def _reassessment_entries(user: User) -> list[CalendarEntry]:
 def calendar_entries(*, user: User, on: dt.date | None = None) -> list[CalendarEntry]:
     """The user's visits and deadlines (a fixed number of queries), by date."""
     on = on or timezone.localdate()
-    if not user.is_active or not user.has_role(*STAFF_ROLES):
+    if not permissions.can(user, "ips.view_calendar"):
         return []
-    managers = user.has_role(Role.LANT51, Role.PSA1)
+    managers = permissions.can(user, "ips.view_program_dashboard")
     entries = [entry for case in _user_cases(user, on) for entry in _visit_entries(case)]
     entries += _mitigation_entries(user, everyone=managers)
     entries += _reassessment_entries(user)

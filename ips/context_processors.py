@@ -2,7 +2,6 @@ from django.urls import reverse
 
 from ips import permissions
 from ips.notifications import unread_count
-from ips.roles import Role
 
 
 def navigation(request):
@@ -12,13 +11,13 @@ def navigation(request):
         return {"nav_links": []}
     links = [("home", "Home")]
     # LANT-51's home page is the program dashboard; PSA-1 reaches it from here.
-    if permissions.can(user, "ips.view_program_dashboard") and user.primary_role != Role.LANT51:
+    if permissions.can(user, "ips.view_program_dashboard") and permissions.home_page(user) != "program":
         links.append(("dashboard", "Program dashboard"))
     if permissions.can(user, "countries.view_country"):
         links.append(("countries:list", "Countries"))
     if permissions.can(user, "countries.view_portfolios"):
         links.append(("countries:portfolios", "Portfolios"))
-    if user.has_role(Role.PSA1, Role.LANT51, Role.IPSLO):
+    if permissions.can(user, "assessments.view_assessment"):
         links.append(("assessments:list", "Assessments"))
     if permissions.can(user, "assessments.view_finding_list"):
         links.append(("assessments:finding_list", "Findings"))
@@ -34,7 +33,7 @@ def navigation(request):
         links.append(("assessments:plan", "Annual plan"))
     if permissions.can(user, "ips.manage_api_clients"):
         links.append(("api_clients:list", "API clients"))
-    if user.is_superuser or user.roles:
+    if permissions.can(user, "ips.view_notification_list"):
         unread = unread_count(user)
         links.append(("notifications", f"Notifications ({unread})" if unread else "Notifications"))
     return {
@@ -61,7 +60,7 @@ def _home_links(user, nav_links) -> list[dict]:
     """Shortcuts on the home page: only to pages that exist and that the user may open."""
     links = []
     if permissions.can(user, "countries.view_country"):
-        if Role.IPSLO in user.roles:
+        if permissions.can(user, "countries.view_own_portfolio"):
             links.append(
                 {
                     "label": "My portfolio",

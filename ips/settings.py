@@ -4,7 +4,10 @@ Values come from the environment through :mod:`ips.env`. ``DEBUG`` is off unless
 ``DEBUG`` the process refuses to start with no ``SECRET_KEY``.
 """
 
+from datetime import timedelta
+
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from ips import env as E
@@ -36,10 +39,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
-    "guardian",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django_htmx",
     "ips",
+    "ips.accounts",
     "countries",
     "assessments",
     "correspondence",
@@ -53,10 +60,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ips.accounts.middleware.VerifiedDeviceMiddleware",  # django-otp's OTPMiddleware
+    "ips.middleware.PermissionScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "ips.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "ips.accounts.middleware.SecondFactorRequiredMiddleware",
+    # Last: turns a lockout flagged while signing in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ips.urls"
@@ -74,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ips.context_processors.navigation",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -92,11 +107,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "ips.User"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any password while the account or address is locked out (django-axes).
+    "ips.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
 ]
-GUARDIAN_RAISE_403 = False
-ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous visitors hold no object rights
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -139,6 +153,22 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Uploads (evidence, incoming correspondence, separate-consideration requests): checked by content in
+# ips/uploads.py. IPS_UPLOAD_MAX_MB is the one size limit of a file, for the forms and for the upload
+# handler, which stops reading a request as soon as a file passes it. Images larger than
+# IPS_UPLOAD_MAX_IMAGE_MEGAPIXELS are refused before they are decoded (decompression bombs).
+IPS_UPLOAD_MAX_MB = E.env.int("IPS_UPLOAD_MAX_MB", default=20)
+IPS_UPLOAD_MAX_IMAGE_MEGAPIXELS = E.env.int("IPS_UPLOAD_MAX_IMAGE_MEGAPIXELS", default=64)
+FILE_UPLOAD_HANDLERS = [
+    "ips.upload_handlers.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# The text fields of one request, files not counted (the longest text is a report section), and the
+# number of files; more is refused with a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # Email
 _email = E.env.email_url_config(E.EMAIL_URL)
@@ -195,7 +225,7 @@ REST_FRAMEWORK = {
     # Token first, so that a request with no credentials gets 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "ips.accounts.authentication.SecondFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -241,6 +271,61 @@ if E.SECURE_SSL:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp): scripts and styles come from this site, or are inline with the
+# nonce of the response (CSP_NONCE in templates); no inline event handlers, no style attributes, no
+# eval, no plug-ins, no framing. Pages that need more (the API documentation) widen it per view.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],  # USWDS draws some icons as data: SVGs in its CSS
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# Sign-in: lockout, two-factor, sessions ---------------------------------------------------------------
+# Password guessing (django-axes): after IPS_LOGIN_FAILURE_LIMIT wrong passwords or codes for one account
+# (from any address), or from one address (against any account), signing in is refused until
+# IPS_LOGIN_COOLOFF_MINUTES after the last failure. An administrator lifts a lock sooner with
+# `manage.py axes_reset_username <username>`, `axes_reset_ip <address>` or `axes_reset`, or by deleting
+# the access attempt in the admin. Attempts are kept in axes' AccessAttempt and AccessFailureLog tables.
+IPS_LOGIN_FAILURE_LIMIT = E.env.int("IPS_LOGIN_FAILURE_LIMIT", default=5)
+IPS_LOGIN_COOLOFF_MINUTES = E.env.int("IPS_LOGIN_COOLOFF_MINUTES", default=15)
+# Whom the lockout page tells people to contact.
+IPS_LOGIN_HELP_CONTACT = E.env.str("IPS_LOGIN_HELP_CONTACT", default="the IPS Case Manager administrator (via LANT-51)")
+# How many reverse proxies in front of the application append the client's address to X-Forwarded-For.
+# 0: the header is ignored and the lockout counts the connection's address (REMOTE_ADDR).
+IPS_TRUSTED_PROXY_COUNT = E.env.int("IPS_TRUSTED_PROXY_COUNT", default=0)
+AXES_FAILURE_LIMIT = IPS_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=IPS_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account OR per address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock ends when the page says it does
+AXES_RESET_ON_SUCCESS = False  # ips.accounts.services.sign_in_failures_clear forgets only the user's own
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "ips.accounts.network.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "ips.accounts.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "reauth_password", "reauth_otp_token"]
+# Two-factor sign-in (django-otp): an authenticator app (TOTP) with single-use recovery codes; required
+# for PSA-1 and LANT-51 (ips/accounts/constants.py), available to everyone else. A wrong code also
+# slows the next one down (1, 2, 4, ... seconds).
+OTP_TOTP_ISSUER = "IPS Case Manager"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a TOTP key or a recovery code
+# The authenticator secret (base32) `seed_demo` gives the demo's PSA-1 and LANT-51 users. Demo only.
+DEMO_TOTP_SECRET = E.env.str("DEMO_TOTP_SECRET", default="IPSCASEMANAGERDEMOTOTPSECRETKEY2")
+# Sessions end after IPS_SESSION_IDLE_MINUTES without a request, and when the browser closes.
+IPS_SESSION_IDLE_MINUTES = E.env.int("IPS_SESSION_IDLE_MINUTES", default=30)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# PSA-1 types the password (and code) again before deciding when the last sign-in is older than this.
+IPS_REAUTH_MAX_AGE_MINUTES = E.env.int("IPS_REAUTH_MAX_AGE_MINUTES", default=15)
 
 LOGGING = {
     "version": 1,

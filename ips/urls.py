@@ -3,14 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ips import views, views_calendar, views_notifications
+from ips.accounts import views as accounts_views
 from ips.dashboards import views as dashboards_views
+
+handler403 = "ips.views.permission_denied"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", accounts_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("ips.accounts.urls")),
     path("countries/", include("countries.urls")),
     path("assessments/", include("assessments.urls")),
     path("correspondence/", include("correspondence.urls")),

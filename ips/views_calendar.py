@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, re_path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from ips import calendar
-from ips.roles import STAFF_ROLES
+from ips import calendar, permissions
 
 
 def _require_staff(user) -> None:
     """Visits and deadlines are program staff's (PSA-1, LANT-51, IPSLOs)."""
-    if not user.has_role(*STAFF_ROLES):
-        raise PermissionDenied
+    permissions.require(user, "ips.view_calendar")
 
 
 @login_required

@@ -13,9 +13,8 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from ips import notifications
+from ips import notifications, permissions
 from ips.models import Notification
-from ips.roles import STAFF_ROLES
 
 NOTIFICATIONS_PER_PAGE = 50
 
@@ -41,7 +40,7 @@ def notification_list(request):
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "unread": notifications.unread_count(request.user),
-            "can_subscribe": request.user.has_role(*STAFF_ROLES),
+            "can_subscribe": permissions.can(request.user, "ips.view_calendar"),
         },
     )
 

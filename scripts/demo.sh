@@ -22,6 +22,8 @@ cat <<TXT
   IPS Case Manager demo: http://${host}:${port}/
   Users: psa1, lant51, ipslo.acteur, ipslo.feact, ipslo.lant512, viewer
   Password: ${DEMO_PASSWORD}
+  psa1 and lant51 also enter a code: add the secret ${DEMO_TOTP_SECRET:-IPSCASEMANAGERDEMOTOTPSECRETKEY2} to an
+  authenticator app, or run  .venv/bin/python manage.py demo_code
 
 TXT
 exec .venv/bin/python manage.py runserver "${host}:${port}"

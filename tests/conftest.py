@@ -1,9 +1,11 @@
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from countries.choices import NodeCode
 from ips.roles import Role
 from tests.factories import CountryFactory, NodeFactory, UserFactory
+from tests.two_factor import mark_signed_in
 
 
 def pytest_configure(config):
@@ -15,6 +17,20 @@ def pytest_configure(config):
     }
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture(autouse=True)
+def force_login_is_a_complete_sign_in(monkeypatch):
+    """``client.force_login(user)`` stands for signing in through both pages: the password just typed and,
+    for a user who owes one (PSA-1, LANT-51, anyone with an app), a verified code. The tests of signing in
+    itself go through the sign-in forms instead (tests/ips/accounts/)."""
+    force_login = Client.force_login
+
+    def signed_in(self, user, backend=None):
+        force_login(self, user, backend)
+        mark_signed_in(self, user)
+
+    monkeypatch.setattr(Client, "force_login", signed_in)
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from advisories.models import AdvisoryExemption, AdvisoryListing, ListingProposa
 from assessments.models import Determination
 from countries.models import Country, PortFacility
 from ips import permissions
+from ips.upload_handlers import submitted_files
 
 
 def _render(request, template: str, context: dict, status: int = 200):
@@ -369,7 +370,7 @@ def _facilities_for(user):
 @login_required
 def request_new(request):
     permissions.require(request.user, "advisories.add_separateconsiderationrequest")
-    form = RequestForm(request.POST or None, request.FILES or None, facilities=_facilities_for(request.user))
+    form = RequestForm(request.POST or None, submitted_files(request) or None, facilities=_facilities_for(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         try:

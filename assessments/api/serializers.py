@@ -104,10 +104,17 @@ class FindingSerializer(serializers.ModelSerializer):
         ]
 
 
+NEED_TO_KNOW_NOTE = "null unless you have a need to know (the case's team, the country's IPSLO, LANT-51, PSA-1)."
+
+
 class DeterminationSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.iso3")
     recommended_by = serializers.SerializerMethodField()
     decided_by = serializers.SerializerMethodField()
+    rationale = serializers.CharField(read_only=True, allow_null=True,
+                                      help_text=f"LANT-51's rationale; {NEED_TO_KNOW_NOTE}")
+    decision_comment = serializers.CharField(read_only=True, allow_null=True,
+                                             help_text=f"PSA-1's comment; {NEED_TO_KNOW_NOTE}")
 
     class Meta:
         model = Determination
@@ -116,6 +123,14 @@ class DeterminationSerializer(serializers.ModelSerializer):
             "effective_date", "state", "recommended_by", "recommended_at", "decided_by", "decided_at",
             "decision_comment",
         ]
+
+    def to_representation(self, determination):
+        data = super().to_representation(determination)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if not permissions.can(user, "assessments.view_determination_rationale", determination):
+            data["rationale"] = data["decision_comment"] = None
+        return data
 
     def get_recommended_by(self, determination) -> str | None:
         return _name(determination.recommended_by)

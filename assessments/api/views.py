@@ -7,6 +7,7 @@ of the pages, through :class:`ips.api.permissions.IPSPermission`. Every write ca
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -28,6 +29,7 @@ from assessments.models import Assessment, ChecklistResponse, Determination, Fin
 from assessments.workflow import MOVES
 from ips.api.permissions import IPSPermission
 from ips.api.schema import OBJECT_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, error
+from ips.reauth import require_recent_sign_in
 
 BARE_STEPS = sorted(name for name, move in MOVES.items() if not move.via_determination)
 
@@ -41,6 +43,7 @@ BARE_STEPS = sorted(name for name, move in MOVES.items() if not move.via_determi
 )
 class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IPSPermission]
+    collection_action = "assessments.view_assessment"  # as the case list page: program staff only
     permission_actions = {"transition": "assessments.move_{name}"}
     filter_backends = [DjangoFilterBackend]
     filterset_class = AssessmentFilter
@@ -93,6 +96,7 @@ def _findings_queryset(user):
 )
 class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IPSPermission]
+    collection_action = "assessments.view_finding_list"  # as the findings list page
     serializer_class = FindingSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = FindingFilter
@@ -152,6 +156,7 @@ class DeterminationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     @extend_schema(summary="Approve a recommended determination (PSA-1)", request=CommentSerializer,
                           responses={200: DeterminationSerializer, **WRITE_ERRORS})
+    @method_decorator(require_recent_sign_in)
     def approve(self, request, pk: int):
         determination = self.get_object()
         body = CommentSerializer(data=request.data)
@@ -162,6 +167,7 @@ class DeterminationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     @extend_schema(summary="Return a recommendation to LANT-51 with a comment (PSA-1)",
                           request=CommentSerializer, responses={200: DeterminationSerializer, **WRITE_ERRORS})
+    @method_decorator(require_recent_sign_in)
     def return_(self, request, pk: int):
         determination = self.get_object()
         body = CommentSerializer(data=request.data)

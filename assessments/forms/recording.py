@@ -6,9 +6,10 @@ from django import forms
 from django.utils.text import capfirst
 
 from assessments.choices import FindingMethod, FindingStatus, Rating, Severity
-from assessments.constants import EVIDENCE_CONTENT_TYPES, EVIDENCE_MAX_BYTES
+from assessments.constants import EVIDENCE_CONTENT_TYPES
 from assessments.models import ChecklistItem, ChecklistTemplate, Finding, ReportVersion
 from countries.forms import USWDSFormMixin
+from ips.uploads import UploadField, UploadFormMixin
 
 CHOOSE = [("", "- Select -")]
 
@@ -83,17 +84,18 @@ class FindingStatusForm(USWDSFormMixin, forms.Form):
     )
 
 
-class EvidenceForm(USWDSFormMixin, forms.Form):
-    file = forms.FileField(
-        label="Photo or PDF",
-        help_text=(
-            f"JPEG, PNG, GIF, WebP or PDF, up to {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB. "
-            "The file is checked by its content."
-        ),
-        error_messages={"required": "Choose a file to attach.", "empty": "The file is empty."},
+class EvidenceForm(USWDSFormMixin, UploadFormMixin, forms.Form):
+    file = UploadField(
+        label="Photo or PDF", kinds="JPEG, PNG, GIF, WebP or PDF",
+        error_messages={"required": "Choose a file to attach."},
         widget=forms.ClearableFileInput(attrs={"accept": ",".join([*EVIDENCE_CONTENT_TYPES, ".pdf", ".jpg", ".png"])}),
     )
     caption = forms.CharField(max_length=255, required=False)
+    keep_metadata = forms.BooleanField(
+        required=False, label="Keep the photo's location and camera data",
+        help_text="Otherwise the GPS position, camera details and other hidden data are removed from photos "
+                  "before they are stored.",
+    )
 
 
 class ReportForm(USWDSFormMixin, forms.Form):

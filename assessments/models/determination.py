@@ -16,6 +16,8 @@ class CredibleReport(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-report_date", "-id"]
 

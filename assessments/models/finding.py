@@ -80,7 +80,11 @@ class Evidence(models.Model):
     content_type = models.CharField(max_length=40)
     extension = models.CharField(max_length=8)
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64)  # of the stored file
+    original_sha256 = models.CharField(
+        "original SHA-256", max_length=64, blank=True,
+        help_text="SHA-256 of the file as uploaded; a photograph is stored re-encoded, so its hash differs.",
+    )
     caption = models.CharField(max_length=255, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)

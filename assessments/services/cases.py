@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, remove_perm
 
 from assessments.choices import UNRESOLVED_FINDING_STATUSES, AssessmentState, VisitFacilityStatus
 from assessments.errors import ErrorCode, WorkflowError
@@ -22,9 +21,6 @@ from countries.models import Country, PortfolioAssignment
 from ips import permissions
 from ips.audit import acting_as
 
-OWNER_PERM = "assessments.change_assessment"
-TEAM_PERM = "assessments.record_assessment"
-
 PLAN_FIELDS = (
     "objective", "proposed_start", "proposed_end", "visit_start", "visit_end", "informal_notice_on",
     "visit_request_sent_on", "host_confirmed_on", "questionnaire_received_on", "no_facility_reason",
@@ -39,8 +35,7 @@ def _current_template() -> ChecklistTemplate:
 
 
 def _require(user, action: str, obj) -> None:
-    if not permissions.can(user, action, obj):
-        raise WorkflowError(ErrorCode.PERMISSION_DENIED)
+    permissions.enforce(user, action, obj)
 
 
 @transaction.atomic
@@ -72,7 +67,6 @@ def assessment_create(*, country: Country, by, ipslo=None, proposed_start=None, 
                 case.save()
         except IntegrityError as exc:
             raise ValidationError({"country": "The country already has an open assessment."}) from exc
-        assign_perm(OWNER_PERM, ipslo, case)
         if previous is not None:
             _carry_open_findings(previous=previous, case=case, by=by)
     return case
@@ -103,8 +97,7 @@ def assessment_transition(*, assessment: Assessment, name: str, by, comment: str
     if move is None:
         raise WorkflowError(ErrorCode.UNKNOWN_TRANSITION)
     case = _locked(assessment)
-    if not permissions.can(by, f"assessments.move_{move.name}", case):
-        raise WorkflowError(ErrorCode.PERMISSION_DENIED)
+    permissions.enforce(by, f"assessments.move_{move.name}", case)
     if move.target is not None and case.state == move.target and case.state not in move.sources:
         return case  # already there (someone made the same move a moment ago): nothing to do
     if case.state not in move.sources:
@@ -166,20 +159,17 @@ def team_member_add(*, assessment: Assessment, by, user=None, name: str = "", ag
     member.full_clean()
     with acting_as(by):
         member.save()
-        if user is not None:
-            assign_perm(TEAM_PERM, user, case)
+    permissions.forget()
     return member
 
 
 @transaction.atomic
 def team_member_remove(*, member: TeamMember, by) -> None:
     _require(by, "assessments.change_team", member.assessment)
-    case = _locked(member.assessment)
+    _locked(member.assessment)  # team changes on one case happen one at a time
     with acting_as(by):
-        user = member.user
         member.delete()
-        if user is not None and not case.team.filter(user=user).exists():
-            remove_perm(TEAM_PERM, user, case)
+    permissions.forget()  # a member who leaves the team loses the rights it gave, unless the portfolio gives them
 
 
 @transaction.atomic
@@ -232,13 +222,15 @@ def itinerary_item_delete(*, item: ItineraryItem, by) -> None:
 
 
 def assessment_reassign_open(*, country: Country, to_ipslo, by) -> int:
-    """Move the country's open cases to its new IPSLO, object rights included. Returns how many moved."""
+    """Name the country's new primary IPSLO on its open cases. Returns how many changed.
+
+    Rights on every case of the country, open or closed, already follow the portfolio (see
+    :mod:`ips.permissions`); this keeps the record of who runs each open case true.
+    """
     moved = 0
     with acting_as(by):
         for case in Assessment.objects.open().filter(country=country).exclude(ipslo=to_ipslo).select_for_update():
-            remove_perm(OWNER_PERM, case.ipslo, case)
             case.ipslo = to_ipslo
             case.save(update_fields=["ipslo", "updated_at"])
-            assign_perm(OWNER_PERM, to_ipslo, case)
             moved += 1
     return moved

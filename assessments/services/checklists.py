@@ -7,7 +7,6 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 
 from assessments import checklist_content
-from assessments.errors import ErrorCode, WorkflowError
 from assessments.models import ChecklistItem, ChecklistSection, ChecklistTemplate
 from ips import permissions
 from ips.audit import acting_as
@@ -54,8 +53,7 @@ def _snapshot(template: ChecklistTemplate) -> list[dict]:
 def checklist_revise(*, by, section_code: str, item_code: str, text: str | None = None,
                      reference: str | None = None, retire: bool = False, note: str = "") -> ChecklistTemplate:
     """Make a new version with one question added, reworded or retired; earlier versions stay."""
-    if not permissions.can(by, "assessments.manage_checklists"):
-        raise WorkflowError(ErrorCode.PERMISSION_DENIED)
+    permissions.enforce(by, "assessments.manage_checklists")
     current = ChecklistTemplate.objects.select_for_update().order_by("-version").first()
     if current is None:
         raise ValidationError("No checklist is loaded yet.")

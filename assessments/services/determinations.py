@@ -20,8 +20,7 @@ from ips.audit import acting_as
 @transaction.atomic
 def credible_report_record(*, country: Country, by, source_agency: str, report_date: dt.date,
                            summary: str) -> CredibleReport:
-    if not permissions.can(by, "assessments.add_crediblereport", country):
-        raise WorkflowError(ErrorCode.PERMISSION_DENIED)
+    permissions.enforce(by, "assessments.add_crediblereport", country)
     report = CredibleReport(
         country=country, source_agency=source_agency, report_date=report_date, summary=summary, recorded_by=by
     )
@@ -36,8 +35,7 @@ def determination_recommend(*, by, outcome: str, rationale: str, effective_date:
                             assessment: Assessment | None = None,
                             credible_report: CredibleReport | None = None) -> Determination:
     """LANT-51 recommends a determination, from a case (reviewed, or access denied) or a credible report."""
-    if not permissions.can(by, "assessments.recommend_determination"):
-        raise WorkflowError(ErrorCode.PERMISSION_DENIED)
+    permissions.enforce(by, "assessments.recommend_determination")
     if (assessment is None) == (credible_report is None):
         raise ValidationError("A determination rests on exactly one case or one credible report.")
     if assessment is not None:
@@ -82,10 +80,7 @@ def _locked_pending(determination: Determination) -> Determination:
 def determination_approve(*, determination: Determination, by, comment: str = "") -> Determination:
     """PSA-1 approves. The row is locked, so two approvals at the same moment give one decision."""
     locked = _locked_pending(determination)
-    if not permissions.can(by, "assessments.decide_determination", locked):
-        if permissions.can(by, "assessments.decide_determination"):
-            raise WorkflowError(ErrorCode.SEPARATION_OF_DUTIES)
-        raise WorkflowError(ErrorCode.PERMISSION_DENIED)
+    permissions.enforce(by, "assessments.decide_determination", locked)
     with acting_as(by):
         locked.state = DeterminationState.APPROVED
         locked.decided_by = by
@@ -121,8 +116,7 @@ def _queue_letter(determination_id: int) -> None:
 def determination_return(*, determination: Determination, by, comment: str) -> Determination:
     """PSA-1 returns the recommendation to LANT-51 with a comment."""
     locked = _locked_pending(determination)
-    if not permissions.can(by, "assessments.decide_determination"):
-        raise WorkflowError(ErrorCode.PERMISSION_DENIED)
+    permissions.enforce(by, "assessments.decide_determination", locked)
     if not (comment or "").strip():
         raise WorkflowError(ErrorCode.COMMENT_REQUIRED)
     with acting_as(by):

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assessments.choices import UNRESOLVED_FINDING_STATUSES
-from assessments.errors import ErrorCode, WorkflowError
 from assessments.models import Engagement, Finding
 from countries.models import Country
 from ips import permissions
@@ -19,12 +18,10 @@ def engagement_save(*, by, data: dict, findings: list[Finding] | None = None, co
     """Record a new engagement for ``country`` or change ``engagement``; ``findings`` are the country's
     findings it addresses (only findings of that country, still open, may be linked anew)."""
     if engagement is None:
-        if not permissions.can(by, "assessments.add_engagement", country):
-            raise WorkflowError(ErrorCode.PERMISSION_DENIED)
+        permissions.enforce(by, "assessments.add_engagement", country)
         engagement = Engagement(country=country, created_by=by)
     else:
-        if not permissions.can(by, "assessments.change_engagement", engagement):
-            raise WorkflowError(ErrorCode.PERMISSION_DENIED)
+        permissions.enforce(by, "assessments.change_engagement", engagement)
         engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
     for name in ENGAGEMENT_FIELDS:
         if name in data:

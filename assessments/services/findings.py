@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-import hashlib
-
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
 from assessments.choices import Rating
-from assessments.constants import EVIDENCE_CONTENT_TYPES, EVIDENCE_MAX_BYTES
-from assessments.errors import ErrorCode, WorkflowError
+from assessments.constants import EVIDENCE_CONTENT_TYPES
 from assessments.models import Assessment, ChecklistItem, ChecklistResponse, Evidence, Finding, FindingStatusChange
 from ips import permissions, uploads
 from ips.audit import acting_as
@@ -21,8 +18,7 @@ FINDING_FIELDS = (
 
 
 def _require(user, action: str, obj) -> None:
-    if not permissions.can(user, action, obj):
-        raise WorkflowError(ErrorCode.PERMISSION_DENIED)
+    permissions.enforce(user, action, obj)
 
 
 def _check_belongs(case: Assessment, finding: Finding) -> None:
@@ -71,11 +67,7 @@ def finding_set_status(*, finding: Finding, by, status: str, comment: str = "") 
     """Move a finding to a new status, keeping its history. Closed cases' findings still move
     (mitigation and closure happen after the visit), for LANT-51 and the country's IPSLO."""
     locked = Finding.objects.select_for_update().select_related("assessment").get(pk=finding.pk)
-    if not (
-        permissions.can(by, "assessments.change_finding", locked)
-        or permissions.can(by, "countries.change_country", locked.assessment.country)
-    ):
-        raise WorkflowError(ErrorCode.PERMISSION_DENIED)
+    permissions.enforce(by, "assessments.change_finding_status", locked)
     if status == locked.status:
         return locked
     old = locked.status
@@ -124,30 +116,25 @@ def checklist_answer(*, assessment: Assessment, item: ChecklistItem, by, rating:
 
 
 @transaction.atomic
-def evidence_add(*, finding: Finding, by, upload, caption: str = "") -> Evidence:
-    """Attach an image or PDF, checked by its content, size-limited, stored under a hashed name."""
+def evidence_add(*, finding: Finding, by, upload, caption: str = "", keep_metadata: bool = False) -> Evidence:
+    """Attach an image or PDF, checked by its content (ips.uploads), stored under its hash. A photograph is
+    stored re-encoded, without its location and camera data unless ``keep_metadata``."""
     _require(by, "assessments.add_evidence", finding)
-    size = upload.size
-    if size is None or size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"file": f"The file is larger than {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB."})
-    if size == 0:
-        raise ValidationError({"file": "The file is empty."})
-    data = upload.read()
-    content_type = uploads.content_type_of(data)
-    if content_type not in EVIDENCE_CONTENT_TYPES:
-        raise ValidationError({"file": "Only images (JPEG, PNG, GIF, WebP) and PDF files can be attached."})
-    if content_type.startswith("image/") and not uploads.image_is_sound(data):
-        raise ValidationError({"file": "The image is damaged or not really an image."})
-    if content_type == uploads.PDF and not uploads.pdf_is_complete(data):
-        raise ValidationError({"file": "The PDF is incomplete or damaged."})
-    digest = hashlib.sha256(data).hexdigest()
+    try:
+        checked = uploads.checked_upload(
+            upload, accept=EVIDENCE_CONTENT_TYPES, keep_metadata=keep_metadata,
+            not_accepted="Only images (JPEG, PNG, GIF, WebP) and PDF files can be attached.",
+        )
+    except ValidationError as exc:
+        raise ValidationError({"file": exc}) from None
     evidence = Evidence(
         finding=finding, original_name=(getattr(upload, "name", "") or "evidence")[-255:],
-        content_type=content_type, extension=EVIDENCE_CONTENT_TYPES[content_type], size=len(data),
-        sha256=digest, caption=caption, uploaded_by=by,
+        content_type=checked.content_type, extension=EVIDENCE_CONTENT_TYPES[checked.content_type],
+        size=checked.size, sha256=checked.sha256, original_sha256=checked.original_sha256, caption=caption,
+        uploaded_by=by,
     )
     with acting_as(by):
-        evidence.file.save("upload", ContentFile(data), save=False)
+        evidence.file.save("upload", ContentFile(checked.data), save=False)
         try:
             evidence.save()
         except Exception:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assessments import selectors, services
-from assessments.errors import ErrorCode, WorkflowError
+from assessments.errors import HTTP_STATUS, WorkflowError
 from assessments.forms.cases import (
     CaseCreateForm,
     CaseFilterForm,
@@ -32,15 +32,13 @@ from assessments.views import cases_determinations, cases_engagements
 from assessments.views.common import case_context, case_for
 from assessments.workflow import MOVES
 from ips import permissions
-from ips.roles import STAFF_ROLES
 
 CASES_PER_PAGE = 50
 
 
 def require_staff(user) -> None:
     """Case material is for program staff (PSA-1, LANT-51, IPSLOs); a Viewer has no need to know."""
-    if not user.has_role(*STAFF_ROLES):
-        raise PermissionDenied
+    permissions.require(user, "assessments.view_assessment")
 
 
 def _htmx(request) -> bool:
@@ -73,9 +71,7 @@ def case_list(request):
 @login_required
 def case_create(request):
     require_staff(request.user)
-    may_open = selectors.countries_user_may_open(user=request.user)
-    if not may_open.exists():
-        raise PermissionDenied
+    permissions.require(request.user, "assessments.add_assessment")
     initial = {"country": request.GET.get("country", "").upper()} if request.method == "GET" else None
     form = CaseCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -389,13 +385,13 @@ def case_transition(request, pk: int, name: str):
     try:
         services.assessment_transition(assessment=case, name=name, by=request.user, comment=comment)
     except WorkflowError as exc:
-        status = 403 if exc.error_code == ErrorCode.PERMISSION_DENIED else 409
+        status = HTTP_STATUS.get(exc.error_code, 400)
         context = case_context(
             request, case, "detail",
             form=PlanForm(instance=case) if permissions.can(request.user, "assessments.change_plan", case) else None,
             can_edit=permissions.can(request.user, "assessments.change_plan", case),
-            transition_error={"move": move, "message": exc.error_code.label, "problems": exc.problems,
-                              "comment": comment},
+            transition_error={"move": move, "message": exc.error_code.label, "code": exc.error_code.value,
+                              "problems": exc.problems, "comment": comment},
         )
         return render(request, "assessments/case_detail.html", context, status=status)
     messages.success(request, f"{move.label}: the case moved from {before} to {case.get_state_display()}.")

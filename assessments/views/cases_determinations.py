@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,7 +21,7 @@ from assessments.errors import ErrorCode, WorkflowError
 from assessments.forms.determinations import CredibleReportForm, DecisionForm, RecommendForm
 from assessments.views.common import RECOMMENDABLE_STATES, case_context, case_for
 from ips import permissions
-from ips.roles import Role
+from ips.reauth import require_recent_sign_in
 
 DETERMINATIONS_PER_PAGE = 50
 
@@ -76,6 +76,7 @@ def credible_report_recommend(request, pk: int):
     report = selectors.credible_report_for_page(pk=pk)
     if report is None:
         raise Http404("No such credible report.")
+    permissions.require(request.user, "assessments.view_crediblereport", report)
     permissions.require(request.user, "assessments.recommend_determination")
     initial = {"outcome": Outcome.NOT_SUBSTANTIALLY, "basis": Basis.C, "effective_date": timezone.localdate()}
     form = RecommendForm(request.POST or None, initial=initial)
@@ -99,34 +100,22 @@ def credible_report_recommend(request, pk: int):
 # --- the determination page and the decision ------------------------------------------------
 
 
-def _why_cannot_decide(user, determination) -> str:
-    if determination.state != DeterminationState.RECOMMENDED:
-        return ""
-    if not user.has_role(Role.PSA1):
-        return "Only PSA-1 decides determinations."
-    if determination.recommended_by_id == user.pk:
-        return "You recommended this determination; another PSA-1 member must decide it (separation of duties)."
-    return (
-        "You wrote the report this determination rests on; another PSA-1 member must decide it "
-        "(separation of duties)."
-    )
-
-
 def _determination_page(request, determination, *, approve_form=None, return_form=None, status=200):
     user = request.user
-    can_decide = determination.state == DeterminationState.RECOMMENDED and permissions.can(
-        user, "assessments.decide_determination", determination
-    )
+    refusal = permissions.refusal(user, "assessments.decide_determination", determination)
+    pending = determination.state == DeterminationState.RECOMMENDED
+    can_decide = pending and refusal is None
     case = determination.assessment
     context = {
         "determination": determination,
         "fouo": True,
         "can_decide": can_decide,
-        "why_not": "" if can_decide else _why_cannot_decide(user, determination),
+        "why_not": refusal if pending and refusal is not None else None,
+        "show_rationale": permissions.can(user, "assessments.view_determination_rationale", determination),
         "approve_form": approve_form or DecisionForm(prefix="approve"),
         "return_form": return_form or DecisionForm(prefix="return", comment_required=True),
         "case_visible": case is not None and permissions.can(user, "assessments.view_assessment", case),
-        "country_determinations": selectors.country_determinations(country=determination.country),
+        "country_determinations": selectors.country_determinations(country=determination.country, user=user),
         "can_recommend_again": determination.state == DeterminationState.RETURNED
         and permissions.can(user, "assessments.recommend_determination"),
     }
@@ -138,6 +127,7 @@ def _determination_or_404(request, pk: int):
     determination = selectors.determination_for_page(pk=pk)
     if determination is None:
         raise Http404("No such determination.")
+    permissions.require(request.user, "assessments.view_determination", determination)
     return determination
 
 
@@ -148,8 +138,7 @@ def determination_detail(request, pk: int):
 
 def _decide(request, pk: int, *, approve: bool):
     determination = _determination_or_404(request, pk)
-    if not permissions.can(request.user, "assessments.decide_determination"):
-        raise PermissionDenied
+    permissions.require(request.user, "assessments.decide_determination", determination)
     prefix = "approve" if approve else "return"
     form = DecisionForm(request.POST, prefix=prefix, comment_required=not approve)
     forms = {"approve_form": form} if approve else {"return_form": form}
@@ -182,12 +171,14 @@ def _decide(request, pk: int, *, approve: bool):
 
 @login_required
 @require_POST
+@require_recent_sign_in
 def determination_approve(request, pk: int):
     return _decide(request, pk, approve=True)
 
 
 @login_required
 @require_POST
+@require_recent_sign_in
 def determination_return(request, pk: int):
     return _decide(request, pk, approve=False)
 
@@ -222,7 +213,7 @@ def determination_list(request):
 @login_required
 def credible_report_list(request):
     permissions.require(request.user, "assessments.view_crediblereport")
-    paginator = Paginator(selectors.credible_report_list(), DETERMINATIONS_PER_PAGE)
+    paginator = Paginator(selectors.credible_report_list(user=request.user), DETERMINATIONS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request, "assessments/credible_report_list.html",
@@ -260,6 +251,7 @@ def credible_report_detail(request, pk: int):
     report = selectors.credible_report_for_page(pk=pk)
     if report is None:
         raise Http404("No such credible report.")
+    permissions.require(request.user, "assessments.view_crediblereport", report)
     return render(
         request, "assessments/credible_report_detail.html",
         {

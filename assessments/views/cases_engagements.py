@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -72,9 +72,8 @@ def engagement_list(request):
 @login_required
 def engagement_create(request):
     permissions.require(request.user, "assessments.view_engagement")
+    permissions.require(request.user, "assessments.add_engagement")
     countries = Country.objects.restrict(request.user, "change").select_related("node").order_by("name")
-    if not countries.exists():
-        raise PermissionDenied
     iso3 = (request.GET.get("country") or "").upper()
     country = countries.filter(iso3=iso3).first() if iso3 else None
     if country is None:

@@ -25,7 +25,11 @@ RECOMMENDABLE_STATES = frozenset({AssessmentState.UNDER_REVIEW, AssessmentState.
 
 
 def case_for(request, pk: int, action: str = "assessments.view_assessment") -> Assessment:
-    """The case ``pk`` if the user may see it (else 404) and may do ``action`` on it (else 403)."""
+    """The case ``pk`` if the user may see it (else 404) and may do ``action`` on it (else 403).
+
+    Someone whose role never sees case material is refused outright (403, as by the API).
+    """
+    permissions.require(request.user, "assessments.view_assessment")
     case = get_object_or_404(
         Assessment.objects.restrict(request.user, "view").select_related(
             "country", "country__node", "ipslo", "checklist_template"

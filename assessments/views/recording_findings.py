@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -21,6 +21,7 @@ from assessments.models import Assessment, Evidence, Finding
 from assessments.views.common import case_context, case_for
 from assessments.views.recording_common import template_for, wants_partial
 from ips import permissions
+from ips.upload_handlers import submitted_files
 
 
 @dataclass
@@ -60,7 +61,7 @@ def _rights(user, case: Assessment) -> FindingRights:
     return FindingRights(
         add=permissions.can(user, "assessments.add_finding", case),
         change=change,
-        status=change or permissions.can(user, "countries.change_country", case.country),
+        status=permissions.can(user, "assessments.change_finding_status", case),
         evidence=permissions.can(user, "assessments.add_evidence", case),
     )
 
@@ -191,9 +192,8 @@ def finding_edit(request, pk: int, finding_id: int):
 def finding_status(request, pk: int, finding_id: int):
     case = case_for(request, pk)
     finding = _finding_or_404(case, finding_id)
+    permissions.require(request.user, "assessments.change_finding_status", finding)
     rights = _rights(request.user, case)
-    if not rights.status:
-        raise PermissionDenied
     form = FindingStatusForm(request.POST, prefix=f"s{finding.pk}")
     if form.is_valid():
         try:
@@ -223,12 +223,12 @@ def evidence_upload(request, pk: int, finding_id: int):
     if request.method == "GET":
         return _back_to(case, finding)
     rights = _rights(request.user, case)
-    form = EvidenceForm(request.POST, request.FILES, prefix=f"e{finding.pk}")
+    form = EvidenceForm(request.POST, submitted_files(request), prefix=f"e{finding.pk}")
     if form.is_valid():
         try:
             evidence = services.evidence_add(
                 finding=finding, by=request.user, upload=form.cleaned_data["file"],
-                caption=form.cleaned_data["caption"],
+                caption=form.cleaned_data["caption"], keep_metadata=form.cleaned_data["keep_metadata"],
             )
         except ValidationError as exc:
             form.add_service_error(exc)
@@ -256,7 +256,9 @@ def download_name(evidence: Evidence) -> str:
 
 @login_required
 def evidence_download(request, evidence_id: int):
-    """Stream an attachment to someone who may see its case; anyone else gets a 404."""
+    """Stream an attachment to someone who may see its case; anyone else gets a 404 (a role that never
+    sees case material, a 403)."""
+    permissions.require(request.user, "assessments.view_evidence")
     visible_cases = Assessment.objects.restrict(request.user, "view")
     evidence = selectors.evidence_for_download(evidence_id=evidence_id, cases=visible_cases)
     if evidence is None or not permissions.can(request.user, "assessments.view_evidence", evidence):

@@ -13,28 +13,17 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import status
 from rest_framework.exceptions import APIException, ErrorDetail, NotFound
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
-from assessments.errors import ErrorCode, WorkflowError
+from assessments.errors import HTTP_STATUS, WorkflowError
+from ips import permissions
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
-WORKFLOW_STATUS = {
-    ErrorCode.NOT_ALLOWED_FROM_STATE: status.HTTP_409_CONFLICT,
-    ErrorCode.ALREADY_DECIDED: status.HTTP_409_CONFLICT,
-    ErrorCode.FROZEN: status.HTTP_409_CONFLICT,
-    ErrorCode.DETERMINATION_FROM_STEP: status.HTTP_409_CONFLICT,
-    ErrorCode.PERMISSION_DENIED: status.HTTP_403_FORBIDDEN,
-    ErrorCode.SEPARATION_OF_DUTIES: status.HTTP_403_FORBIDDEN,
-    ErrorCode.UNKNOWN_TRANSITION: status.HTTP_404_NOT_FOUND,
-    ErrorCode.PRECONDITION_FAILED: status.HTTP_400_BAD_REQUEST,
-    ErrorCode.COMMENT_REQUIRED: status.HTTP_400_BAD_REQUEST,
-}
 
 
 def error_body(detail: str, code: str, errors: dict | None = None) -> dict:
@@ -70,7 +59,7 @@ def _first_code(data, default: str) -> str:
 def _workflow_response(exc: WorkflowError) -> Response:
     code = exc.error_code
     errors = {NON_FIELD: list(exc.problems)} if exc.problems else {}
-    return Response(error_body(code.label, code.value, errors), status=WORKFLOW_STATUS.get(code, 400))
+    return Response(error_body(code.label, code.value, errors), status=HTTP_STATUS.get(code, 400))
 
 
 def _validation_response(exc: DjangoValidationError) -> Response:
@@ -91,6 +80,8 @@ def api_exception_handler(exc, context):
         return _validation_response(exc)
     if isinstance(exc, Http404):
         exc = NotFound()
+    elif isinstance(exc, permissions.Refused):
+        exc = DRFPermissionDenied(exc.message, code=exc.code)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = DRFPermissionDenied()
     if not isinstance(exc, APIException):

@@ -24,9 +24,6 @@ from ips import permissions
 METHOD_VERBS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change",
                 "PATCH": "change", "DELETE": "delete"}
 
-READ_ONLY_CLIENT = "API client accounts are read-only."
-
-
 def required_action(request, view) -> str:
     """The action of :mod:`ips.permissions` that this request needs."""
     named = getattr(view, "permission_actions", {}).get(getattr(view, "action", None))
@@ -43,29 +40,40 @@ def view_action_for(obj) -> str:
 
 
 class IPSPermission(BasePermission):
-    """Map the request's method or DRF action to an action of the permission module and ask it."""
+    """Map the request's method or DRF action to an action of the permission module and ask it.
+
+    A refusal carries the permission module's reason code (``role_required``, ``separation_of_duties``,
+    ...), the same the HTML pages show.
+    """
 
     def has_permission(self, request, view) -> bool:
         user = request.user
         if not (user and user.is_authenticated):
             return False
         if request.method not in SAFE_METHODS and getattr(user, "is_api_client", False):
-            raise PermissionDenied(READ_ONLY_CLIENT, code="read_only_client")
+            _refuse(permissions.deny(permissions.Reason.READ_ONLY_CLIENT))
         collection = getattr(view, "collection_action", None)
-        if collection and not permissions.can(user, collection):
-            return False
+        if collection:
+            _refuse(permissions.refusal(user, collection))
         if not getattr(view, "object_level", True) or getattr(view, "action", None) in getattr(
             view, "no_object_actions", ()
         ):
-            return permissions.can(user, required_action(request, view))
+            _refuse(permissions.refusal(user, required_action(request, view)))
         return True
 
     def has_object_permission(self, request, view, obj) -> bool:
         user = request.user
         action = required_action(request, view)
-        if permissions.can(user, action, obj):
+        denial = permissions.refusal(user, action, obj)
+        if denial is None:
             return True
         view_action = view_action_for(obj)
-        if view_action != action and not permissions.can(user, view_action, obj):
+        if view_action == action or not permissions.can(user, view_action, obj):
             raise NotFound()
+        _refuse(denial)
         return False
+
+
+def _refuse(denial: permissions.Denial | None) -> None:
+    if denial is not None:
+        raise PermissionDenied(denial.message, code=denial.code)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
@@ -16,8 +16,7 @@ API_CLIENT_ROLE = Role.VIEWER  # read-only: an API client sees what a Viewer see
 
 
 def _require(by) -> None:
-    if not permissions.can(by, "ips.manage_api_clients"):
-        raise PermissionDenied
+    permissions.enforce(by, "ips.manage_api_clients")
 
 
 def api_clients() -> list[User]:

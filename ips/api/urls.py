@@ -3,15 +3,16 @@
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from ips.api.docs import ApiDocsRedocView, ApiDocsSwaggerView
 from ips.api.exceptions import error_body
 from ips.api.notifications import NotificationViewSet
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("docs/", ApiDocsSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", ApiDocsRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("countries.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("correspondence.api.urls")),

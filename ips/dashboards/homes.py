@@ -21,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Count,
@@ -55,7 +54,7 @@ from assessments.scheduling import DUE_WINDOWS, Due, due_status
 from assessments.workflow import NEXT_STEPS
 from countries.choices import AssignmentKind
 from countries.models import Country, PortfolioAssignment
-from ips import calendar
+from ips import calendar, permissions
 from ips.models import Notification, User
 from ips.notifications import unread_count
 from ips.roles import Role
@@ -446,8 +445,7 @@ def ipslo_unread_notifications(*, user: User) -> Bounded:
 
 @login_required
 def psa1_home(request):
-    if Role.PSA1 not in request.user.roles:
-        raise PermissionDenied
+    permissions.require(request.user, "ips.view_psa1_home")
     on = timezone.localdate()
     proposals = psa1_proposals_waiting(on=on)
     return render(request, "dashboards/psa1_home.html", {
@@ -462,8 +460,7 @@ def psa1_home(request):
 
 @login_required
 def ipslo_home(request):
-    if Role.IPSLO not in request.user.roles:
-        raise PermissionDenied
+    permissions.require(request.user, "ips.view_ipslo_home")
     on = timezone.localdate()
     return render(request, "dashboards/ipslo_home.html", {
         "fouo": True,

@@ -33,6 +33,7 @@ from countries.services import (
 from ips.demo import data
 from ips.demo.advisories import seed_advisories
 from ips.demo.cases import seed_assessments, seed_checklist, seed_credible_reports
+from ips.demo.two_factor import seed_two_factor
 from ips.models import User
 from ips.roles import Role
 
@@ -266,6 +267,7 @@ SeedStep = Callable[[DemoContext], None]
 STEPS: list[SeedStep] = [
     seed_reference_data,
     seed_users,
+    seed_two_factor,
     seed_country_profiles,
     seed_ports,
     seed_portfolios,

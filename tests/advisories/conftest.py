@@ -10,8 +10,9 @@ from assessments import services as case_services
 from assessments.choices import Basis, Outcome
 from ips.roles import Role
 from tests.factories import PortFacilityFactory, PortFactory
+from tests.upload_samples import simple_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = simple_pdf("Augmented security plan")
 TEXTS = {
     "title": "Conditions of entry for vessels arriving from ports without effective measures",
     "section_a": "Background: the Coast Guard evaluates foreign ports (46 U.S.C. 70108-70110).",

@@ -84,3 +84,60 @@ def test_json_answers_if_none_match_with_304_until_the_next_publication(
     assert changed.json()["advisory_in_force"]["number"] == f"PSA {third.number}"
     assert [row["number"] for row in changed.json()["earlier_advisories"]] == [
         f"PSA {two_revisions[1].number}", f"PSA {two_revisions[0].number}"]
+
+
+MARKUP = '<script>alert("feed")</script><img src=x onerror=alert(1)> & <b>bold</b>'
+
+
+def test_a_correction_note_with_markup_reaches_feed_readers_as_text(client, users, two_revisions):
+    _, second = two_revisions
+    services.advisory_correct(advisory=second, by=users["psa1"], section="A", text="Corrected background.",
+                              effective_date=dt.date(2026, 10, 22), note=f"Fixed a typo. {MARKUP}")
+
+    response = client.get(reverse("advisories_public:feed"))
+
+    root = ET.fromstring(response.content)
+    summaries = root.findall(f"{ATOM}entry/{ATOM}summary")
+    assert summaries and {summary.get("type") for summary in summaries} == {"text"}
+    correction = next(s for s in summaries if "administrative correction" in s.text)
+    assert correction.text.endswith(f"Fixed a typo. {MARKUP}")  # the characters typed, read back
+    assert b"<script" not in response.content and b"<img" not in response.content
+    assert b"&lt;script&gt;" in response.content
+    for element in root.iter():  # no text of the feed is declared HTML or XHTML
+        assert element.get("type") in (None, "text") or element.tag == f"{ATOM}link"
+
+
+def test_an_advisory_title_with_markup_stays_text_in_the_feed(client, users, other_country):
+    approve(other_country, Outcome.NOT_SUBSTANTIALLY, users)
+    services.listing_proposal_decide(proposal=ListingProposal.objects.get(), by=users["psa1"], accept=True)
+    publish_revision(users["psa1"], title=f"Conditions {MARKUP}")
+
+    root = ET.fromstring(client.get(reverse("advisories_public:feed")).content)
+
+    title = root.find(f"{ATOM}entry/{ATOM}title")
+    assert title.get("type") in (None, "text") and title.text.endswith(f"Conditions {MARKUP}")
+
+
+def test_control_characters_in_a_note_do_not_break_the_feed(client, users, two_revisions):
+    """A vertical tab pasted from a word processor cannot be written in XML 1.0: it is left out."""
+    _, second = two_revisions
+    services.advisory_correct(advisory=second, by=users["psa1"], section="A", text="Corrected background.",
+                              effective_date=dt.date(2026, 10, 22), note="Line one\x0bline two\x1b.")
+
+    response = client.get(reverse("advisories_public:feed"))
+
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    assert any(s.text.endswith("Line oneline two.") for s in root.findall(f"{ATOM}entry/{ATOM}summary"))
+
+
+def test_the_json_document_carries_a_note_with_markup_as_data_never_as_a_page(client, users, two_revisions):
+    _, second = two_revisions
+    services.advisory_correct(advisory=second, by=users["psa1"], section="A", text="Corrected background.",
+                              effective_date=dt.date(2026, 10, 22), note=MARKUP)
+
+    response = client.get(reverse("advisories_public:json"))
+
+    assert response["Content-Type"] == "application/json"
+    assert response["X-Content-Type-Options"] == "nosniff"  # a browser never sniffs it into HTML
+    assert response.json()["advisory_in_force"]["releases"][-1]["note"] == MARKUP

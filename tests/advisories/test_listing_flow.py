@@ -10,6 +10,7 @@ from advisories.choices import AdvisoryStatus, ProposalKind, ProposalState
 from advisories.errors import AdvisoryError, ErrorCode
 from advisories.models import ListingProposal, PortSecurityAdvisory
 from assessments.choices import Outcome
+from ips import permissions
 from tests.advisories.conftest import TEXTS, approve, publish_revision
 
 pytestmark = pytest.mark.django_db
@@ -110,9 +111,9 @@ def test_only_psa1_decides_proposals(users, country):
     approve(country, Outcome.NOT_SUBSTANTIALLY, users)
     proposal = ListingProposal.objects.get()
     for who in ("lant51", "ipslo", "viewer"):
-        with pytest.raises(AdvisoryError) as refused:
+        with pytest.raises(permissions.Refused) as refused:
             services.listing_proposal_decide(proposal=proposal, by=users[who], accept=True)
-        assert refused.value.error_code == ErrorCode.PERMISSION_DENIED
+        assert refused.value.code == permissions.Reason.ROLE_REQUIRED
     assert ListingProposal.objects.get().state == ProposalState.OPEN
 
 

@@ -17,8 +17,9 @@ from advisories.choices import Recommendation
 from advisories.models import ListingProposal, PortSecurityAdvisory
 from assessments import services as case_services
 from assessments.choices import Basis, FindingMethod, Outcome, Severity
-from tests.advisories.conftest import PDF, TEXTS, approve, publish_revision, receive
+from tests.advisories.conftest import TEXTS, approve, publish_revision, receive
 from tests.assessments.conftest import case, checklist, drive_to, facilities, leader  # noqa: F401
+from tests.upload_samples import simple_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def planted(users, portfolio, case, leader, facility):  # noqa: F811
     request = receive(
         facility, lant51, rso_name=f"RSO {MARKER}", rso_qualifications=f"Qualified {MARKER}",
         rso_independence=f"Independent {MARKER}",
-        plan=SimpleUploadedFile("plan.pdf", PDF.replace(b"%%EOF", MARKER.encode() + b"\n%%EOF")),
+        plan=SimpleUploadedFile("plan.pdf", simple_pdf(f"Plan {MARKER}")),
     )
     services.separate_consideration_review(request=request, by=lant51, recommendation=Recommendation.ACCEPT,
                                            notes=f"Review {MARKER}")

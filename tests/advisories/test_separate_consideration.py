@@ -15,7 +15,15 @@ from advisories.errors import AdvisoryError, ErrorCode
 from advisories.models import ListingProposal, SeparateConsiderationRequest
 from assessments.choices import Outcome
 from correspondence.choices import LetterKind
+from ips import permissions
 from tests.advisories.conftest import approve, pdf_upload, publish_revision, receive
+from tests.upload_samples import (
+    pdf_with_annotation_javascript,
+    pdf_with_embedded_file,
+    post_multipart,
+    simple_pdf,
+    weasyprint_pdf,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +100,54 @@ def test_the_form_shows_the_upload_error_beside_the_field(client, users, facilit
     assert not SeparateConsiderationRequest.objects.exists()
 
 
+def _request_fields(plan, report) -> dict:
+    # In the order of the page: the plan comes before the RSO's details and the report.
+    return {"facility": None, "received_on": "2026-09-01", "plan": plan, "rso_name": "RSO",
+            "rso_qualifications": "Q", "rso_independence": "I", "cost_borne_by": "facility", "report": report}
+
+
+def test_an_oversized_plan_stops_being_read_and_the_form_says_so_without_misleading_errors(
+        client, users, facility, settings, tmp_path):
+    settings.IPS_UPLOAD_MAX_MB = 1
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    client.force_login(users["lant51"])
+    fields = _request_fields(pdf_upload("plan.pdf", b"%PDF-1.7\n" + b"\x00" * (3 * 1024 * 1024)),
+                             pdf_upload("report.pdf"))
+    fields["facility"] = facility.pk
+
+    response, body = post_multipart(client, reverse("advisories:request_new"), fields)
+
+    assert response.status_code == 400
+    assert body.bytes_read < 1.2 * 1024 * 1024 < body.total
+    form = response.context["form"]
+    assert form.errors["plan"] == ["The file is larger than the 1 MB limit."]
+    assert set(form.errors) == {"plan", "__all__"}  # no "required" for the fields that never arrived
+    assert "the rest of the form was not received" in form.non_field_errors()[0]
+    assert not SeparateConsiderationRequest.objects.exists()
+    assert not any(files for _, _, files in os.walk(settings.MEDIA_ROOT)) and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("report", "message"), [
+    (pdf_with_annotation_javascript(), "This PDF contains JavaScript, which is not allowed."),
+    (pdf_with_embedded_file(), "This PDF contains embedded files (attachments), which are not allowed."),
+    (simple_pdf() + b"<html><script>alert(1)</script></html>", "The PDF has other data after its end"),
+    (weasyprint_pdf(), None),
+])
+def test_the_report_is_checked_like_every_pdf(client, users, facility, report, message):
+    client.force_login(users["lant51"])
+    fields = _request_fields(pdf_upload("plan.pdf"), pdf_upload("report.pdf", report))
+    fields["facility"] = facility.pk
+
+    response = client.post(reverse("advisories:request_new"), fields)
+
+    if message is None:
+        assert response.status_code == 302
+        assert SeparateConsiderationRequest.objects.get().report_file.read() == report
+    else:
+        assert response.status_code == 400 and message in response.context["form"].errors["report"][0]
+        assert not SeparateConsiderationRequest.objects.exists()
+
+
 def test_a_second_live_request_for_the_same_facility_is_refused(users, facility):
     receive(facility, users["lant51"])
     with pytest.raises(ValidationError) as refused:
@@ -140,7 +196,7 @@ def test_escalation_is_due_after_the_mitigation_period_and_recorded_by_psa1(user
 def test_escalation_step_is_recorded_once_due_and_a_better_determination_ends_it(users, country, other_country):
     today = timezone.localdate()
     old = approve(country, Outcome.NOT_SUBSTANTIALLY, users, effective=today - dt.timedelta(days=120))
-    with pytest.raises(AdvisoryError):
+    with pytest.raises(permissions.Refused):
         services.escalation_record(determination=old, by=users["lant51"], kind="commandant_order",
                                    federal_register_citation="91 FR 1234", issued_on=today)
     with pytest.raises(ValidationError) as bad:

@@ -147,7 +147,7 @@ def test_findings_list_only_visible_cases_with_attachment_links(case, users, tok
     assert [row["id"] for row in ipslo["results"]] == [finding.pk]
     assert token_for(users["other_ipslo"]).get("/api/v1/findings/").json()["results"] == []
     assert token_for(users["other_ipslo"]).get(f"/api/v1/findings/{finding.pk}/").status_code == 404
-    assert token_for(users["viewer"]).get(f"/api/v1/findings/{finding.pk}/").status_code == 404
+    assert token_for(users["viewer"]).get(f"/api/v1/findings/{finding.pk}/").status_code == 403  # no case material
 
 
 @override_settings(REST_FRAMEWORK={

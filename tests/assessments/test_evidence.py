@@ -1,18 +1,19 @@
 """Evidence on findings: accepted by content only, stored privately, downloaded through an access check."""
 
+import hashlib
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import ExifTags, Image
 
 from assessments import services
 from assessments.choices import FindingMethod, Severity
-from assessments.constants import EVIDENCE_MAX_BYTES
 from assessments.models import Evidence
 from ips.roles import Role
+from tests import upload_samples as samples
 from tests.assessments.conftest import drive_to
 
 pytestmark = pytest.mark.django_db
@@ -57,31 +58,48 @@ def stored_files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
-def upload(client, finding, content: bytes, name: str, content_type: str, htmx: bool = True, caption: str = ""):
+def upload(client, finding, content: bytes, name: str, content_type: str, htmx: bool = True, caption: str = "",
+           keep_metadata: bool = False):
     prefix = f"e{finding.pk}"
     url = reverse("assessments:finding_evidence", args=[finding.assessment_id, finding.pk])
     data = {f"{prefix}-file": SimpleUploadedFile(name, content, content_type=content_type),
             f"{prefix}-caption": caption}
+    if keep_metadata:
+        data[f"{prefix}-keep_metadata"] = "on"
     return client.post(url, data, **(HX if htmx else {}))
 
 
-@pytest.mark.parametrize(("name", "content", "content_type", "stored_type"), [
-    ("gate.png", png_bytes(), "image/png", "image/png"),
-    ("plan.pdf", pdf_bytes(), "application/pdf", "application/pdf"),
-])
-def test_a_real_png_and_a_real_pdf_are_accepted(client, finding, users, media_root, name, content, content_type,
-                                                stored_type):
+def test_a_real_pdf_is_stored_as_uploaded(client, finding, users, media_root):
     client.force_login(users["ipslo"])
+    content = pdf_bytes()
 
-    response = upload(client, finding, content, name, content_type, caption="North gate")
+    response = upload(client, finding, content, "plan.pdf", "application/pdf", caption="North gate")
 
     assert response.status_code == 200
     evidence = Evidence.objects.get(finding=finding)
     assert (evidence.content_type, evidence.size, evidence.original_name, evidence.caption) == (
-        stored_type, len(content), name, "North gate")
+        "application/pdf", len(content), "plan.pdf", "North gate")
+    assert evidence.sha256 == evidence.original_sha256 == hashlib.sha256(content).hexdigest()
     files = stored_files(media_root)
     assert len(files) == 1 and files[0].read_bytes() == content
-    assert name not in files[0].name  # stored under its hash, never under the uploaded name
+
+
+def test_a_real_png_is_stored_re_encoded_under_its_hash(client, finding, users, media_root):
+    client.force_login(users["ipslo"])
+    content = png_bytes() + b"<script>alert(1)</script>"
+
+    response = upload(client, finding, content, "gate.png", "image/png", caption="North gate")
+
+    assert response.status_code == 200
+    evidence = Evidence.objects.get(finding=finding)
+    files = stored_files(media_root)
+    assert len(files) == 1
+    stored = files[0].read_bytes()
+    assert b"<script" not in stored and evidence.size == len(stored)
+    assert evidence.sha256 == hashlib.sha256(stored).hexdigest()
+    assert evidence.original_sha256 == hashlib.sha256(content).hexdigest()
+    assert samples.decoded(stored).tobytes() == samples.decoded(png_bytes()).tobytes()
+    assert "gate.png" not in files[0].name and evidence.sha256 in files[0].name  # never the uploaded name
     body = response.content.decode()
     assert f'id="finding-{finding.pk}"' in body and "1 file" in body and "attached to finding 1" in body
     assert reverse("assessments:evidence", args=[evidence.pk]) in body
@@ -91,6 +109,13 @@ def test_a_real_png_and_a_real_pdf_are_accepted(client, finding, users, media_ro
     ("photo.png", b"just some words, not a picture at all\n", "image/png", "Only images"),
     ("page.html", b"<!DOCTYPE html><html><script>alert(1)</script></html>", "text/html", "Only images"),
     ("fake.pdf", b"%PDF-1.4 but cut short", "application/pdf", "incomplete or damaged"),
+    ("script.pdf", samples.pdf_with_open_action_javascript(), "application/pdf",
+     "This PDF contains JavaScript, which is not allowed."),
+    ("attached.pdf", samples.pdf_with_embedded_file(), "application/pdf", "embedded files (attachments)"),
+    ("polyglot.pdf", b"<html><script>alert(1)</script></html>" + pdf_bytes(), "application/pdf",
+     "a PDF hidden behind another kind of file"),
+    ("animated.gif", samples.animated_gif(), "image/gif", "Animated images are not accepted"),
+    ("bomb.png", samples.png_claiming(100_000, 100_000), "image/png", "more than 64 million pixels"),
     ("broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "image/png", "damaged or not really an image"),
     ("empty.png", b"", "image/png", "The file is empty."),
 ])
@@ -108,15 +133,50 @@ def test_bad_files_are_refused_with_a_clear_error_and_nothing_is_stored(client, 
     assert stored_files(media_root) == []
 
 
-def test_an_oversize_file_is_refused_and_nothing_is_stored(client, finding, users, media_root):
+def test_an_oversize_file_stops_being_read_at_the_limit_and_nothing_is_stored(client, finding, users, media_root,
+                                                                               settings, tmp_path):
+    settings.IPS_UPLOAD_MAX_MB = 1
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     client.force_login(users["ipslo"])
-    content = png_bytes() + b"\x00" * (EVIDENCE_MAX_BYTES + 1)
+    prefix = f"e{finding.pk}"
+    url = reverse("assessments:finding_evidence", args=[finding.assessment_id, finding.pk])
+    huge = SimpleUploadedFile("huge.png", png_bytes() + b"\x00" * (3 * 1024 * 1024), content_type="image/png")
 
-    response = upload(client, finding, content, "huge.png", "image/png")
+    response, body = samples.post_multipart(client, url, {f"{prefix}-file": huge, f"{prefix}-caption": "x"}, **HX)
 
-    assert f"larger than {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB" in response.content.decode()
+    assert response.status_code == 200
+    assert body.bytes_read < 1.2 * 1024 * 1024 < body.total  # refused as it passed 1 MB, not after 3 MB
+    page = response.content.decode()
+    assert "The file is larger than the 1 MB limit." in page and "usa-form-group--error" in page
+    assert "This field is required" not in page and "Choose a file to attach" not in page
     assert not Evidence.objects.exists()
-    assert stored_files(media_root) == []
+    assert stored_files(media_root) == [] and list(tmp_path.iterdir()) == []
+
+
+def test_the_form_offers_to_keep_the_photo_location_with_a_labelled_checkbox_off_by_default(client, finding, users):
+    client.force_login(users["ipslo"])
+
+    page = client.get(reverse("assessments:findings", args=[finding.assessment_id])).content.decode()
+
+    field = f"e{finding.pk}-keep_metadata"
+    assert f'type="checkbox" name="{field}"' in page and "checked" not in page.split(f'name="{field}"')[1][:60]
+    assert f'for="id_{field}"' in page and "Keep the photo&#x27;s location and camera data" in page
+    assert "up to 20 MB" in page
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_a_photo_location_is_removed_unless_the_user_keeps_it(client, finding, users, media_root, keep):
+    client.force_login(users["ipslo"])
+    photo = samples.gps_jpeg()
+
+    response = upload(client, finding, photo, "gate.jpg", "image/jpeg", keep_metadata=keep)
+
+    assert response.status_code == 200
+    evidence = Evidence.objects.get(finding=finding)
+    stored = stored_files(media_root)[0].read_bytes()
+    exif = samples.decoded(stored).getexif()
+    assert (ExifTags.IFD.GPSInfo in exif) is keep and (exif.get(ExifTags.Base.Make) == "Canon") is keep
+    assert stored != photo and evidence.original_sha256 == hashlib.sha256(photo).hexdigest() != evidence.sha256
 
 
 def test_a_refused_upload_without_htmx_shows_the_full_page_with_the_error(client, finding, users, media_root):
@@ -146,7 +206,7 @@ def test_only_the_recording_team_may_upload(client, finding, users, media_root, 
 
     response = upload(client, finding, png_bytes(), "gate.png", "image/png")
 
-    assert response.status_code == (403 if role == "psa1" else 404)
+    assert response.status_code == {"other_ipslo": 404}.get(role, 403)
     assert not Evidence.objects.exists()
     assert stored_files(media_root) == []
 
@@ -165,7 +225,7 @@ def test_download_streams_the_file_with_safe_headers(client, evidence, users):
     response = client.get(reverse("assessments:evidence", args=[evidence.pk]))
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == png_bytes()
+    assert b"".join(response.streaming_content) == evidence.file.read()
     assert response["Content-Type"] == "image/png"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
@@ -177,7 +237,7 @@ def test_download_streams_the_file_with_safe_headers(client, evidence, users):
 
 @pytest.mark.parametrize(("role", "status"), [
     ("psa1", 200), ("lant51", 200), ("ipslo", 200), ("leader", 200), ("member", 200),
-    ("other_ipslo", 404), ("viewer", 404), ("norole", 404),
+    ("other_ipslo", 404), ("viewer", 403), ("norole", 403),
 ])
 def test_download_only_for_those_who_may_see_the_case(client, evidence, users, leader, member, role, status):
     people = {**users, "leader": leader, "member": member}
@@ -187,7 +247,7 @@ def test_download_only_for_those_who_may_see_the_case(client, evidence, users, l
 
     assert response.status_code == status
     if status != 200:
-        assert png_bytes() not in response.content
+        assert evidence.file.read() not in response.content
 
 
 def test_anonymous_download_goes_to_the_login_page(client, evidence):

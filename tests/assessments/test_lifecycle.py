@@ -8,6 +8,7 @@ from assessments.choices import AssessmentState, DeterminationState, Outcome
 from assessments.errors import ErrorCode, WorkflowError
 from assessments.models import Transition
 from countries.choices import ComplianceStatus
+from ips import permissions
 from tests.assessments.conftest import drive_to
 
 pytestmark = pytest.mark.django_db
@@ -65,9 +66,9 @@ def test_recommender_cannot_approve(case, users, leader, make_user):
     # LANT-51 who recommended is also given PSA-1: still may not approve.
     users["lant51"].groups.add(*users["psa1"].groups.all())
     lant51 = type(users["lant51"]).objects.get(pk=users["lant51"].pk)
-    with pytest.raises(WorkflowError) as refused:
+    with pytest.raises(permissions.Refused) as refused:
         services.determination_approve(determination=determination, by=lant51)
-    assert refused.value.error_code == ErrorCode.SEPARATION_OF_DUTIES
+    assert refused.value.code == permissions.Reason.SEPARATION_OF_DUTIES
 
 
 def test_report_author_cannot_approve(case, users, make_user):
@@ -77,9 +78,13 @@ def test_report_author_cannot_approve(case, users, make_user):
     author.save()
     author = type(author).objects.get(pk=author.pk)
     drive_to(case, "awaiting_determination", users, leader=author)
-    with pytest.raises(WorkflowError) as refused:
+    with pytest.raises(permissions.Refused) as refused:
         services.determination_approve(determination=case.determinations.get(), by=author)
-    assert refused.value.error_code == ErrorCode.SEPARATION_OF_DUTIES
+    assert refused.value.code == permissions.Reason.SEPARATION_OF_DUTIES
+    # Returning the recommendation is deciding too: refused with the same reason.
+    with pytest.raises(permissions.Refused) as refused:
+        services.determination_return(determination=case.determinations.get(), by=author, comment="Rework it.")
+    assert refused.value.code == permissions.Reason.SEPARATION_OF_DUTIES
 
 
 def test_access_denied_leads_to_a_basis_d_determination(case, users):

@@ -15,6 +15,7 @@ from assessments.models import Assessment, Determination, ReportVersion
 from assessments.services.checklists import checklist_load_reference
 from assessments.workflow import MOVES
 from countries.services import portfolio_assign
+from ips import permissions
 from ips.roles import Role
 from tests.factories import CountryFactory, NodeFactory, PortFacilityFactory, PortFactory, UserFactory
 
@@ -53,7 +54,7 @@ class CaseWorkflow(RuleBasedStateMachine):
         before = self.case.state
         try:
             services.assessment_transition(assessment=self.case, name=name, by=self.people[who], comment=comment)
-        except WorkflowError:
+        except (WorkflowError, permissions.Refused):
             self._reload()
             assert self.case.state == before  # a refused move changes nothing
             return
@@ -82,7 +83,7 @@ class CaseWorkflow(RuleBasedStateMachine):
     @rule()
     def write_the_report(self):
         sections = dict.fromkeys(ReportVersion.SECTIONS, "Text.")
-        with contextlib.suppress(WorkflowError):  # refused outside drafting: that is the point
+        with contextlib.suppress(WorkflowError, permissions.Refused):  # refused outside drafting: that is the point
             services.report_save_draft(assessment=self.case, by=self.people["ipslo"], sections=sections)
 
     @rule(outcome=st.sampled_from(list(Outcome)))
@@ -90,7 +91,8 @@ class CaseWorkflow(RuleBasedStateMachine):
         basis = "b" if outcome == Outcome.NOT_SUBSTANTIALLY else ""
         if self.case.state == AssessmentState.ACCESS_DENIED:
             outcome, basis = Outcome.NOT_SUBSTANTIALLY, "d"
-        with contextlib.suppress(WorkflowError):  # refused unless the case is reviewed or access was denied
+        # Refused unless the case is reviewed or access was denied.
+        with contextlib.suppress(WorkflowError, permissions.Refused):
             services.determination_recommend(assessment=self.case, by=self.people["lant51"], outcome=outcome,
                                              basis=basis, rationale="Because.", effective_date=dt.date(2027, 6, 1))
         self._reload()

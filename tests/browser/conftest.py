@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 
+from ips.accounts.services import second_factor_required
+from ips.models import User
 from ips.roles import Role
+from tests.two_factor import authenticator_for, code_for
 
 # Playwright's sync API keeps an asyncio loop in this thread; the ORM calls the tests make for their
 # set-up are still plain synchronous code.
@@ -83,15 +86,17 @@ def page(browser, live_server):
 
 @dataclass
 class BrowserLog:
-    """What went wrong in the page while a test ran: HTTP errors, failed requests and script errors."""
+    """What went wrong in the page while a test ran: HTTP errors, failed requests, script errors and
+    anything the Content-Security-Policy refused."""
 
     failed_responses: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> list[str]:
-        return self.failed_responses + self.failed_requests + self.page_errors
+        return self.failed_responses + self.failed_requests + self.page_errors + self.csp_violations
 
 
 @pytest.fixture
@@ -108,14 +113,28 @@ def browser_log(page) -> BrowserLog:
     def on_page_error(error):
         log.page_errors.append(f"script error: {error}")
 
+    def on_console(message):
+        # Chromium reports what the policy refused as a console error ("Refused to ... because it
+        # violates the following Content Security Policy directive ...").
+        if message.type == "error" and "Content Security Policy" in message.text:
+            log.csp_violations.append(f"CSP violation on {page.url}: {message.text}")
+
     page.on("response", on_response)
     page.on("requestfailed", on_request_failed)
     page.on("pageerror", on_page_error)
+    page.on("console", on_console)
     return log
 
 
 def login(page, live_server, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the real login form and wait for the answer to load."""
+    """Sign in through the real login form and wait for the answer to load.
+
+    A user whose role requires two-factor sign-in is given an authenticator app first (as if set up
+    earlier); when the second page asks for the code, the app's current code is entered.
+    """
+    user = User.objects.filter(username=username).first()
+    if user is not None and second_factor_required(user):
+        authenticator_for(user)
     response = page.goto(f"{live_server.url}/accounts/login/")
     assert response is not None and response.ok, f"the login page answered HTTP {response and response.status}"
     page.get_by_label("Username").fill(username)
@@ -124,6 +143,12 @@ def login(page, live_server, username: str, password: str = PASSWORD) -> None:
         page.get_by_role("button", name="Sign in").click()
     answer = navigation.value
     assert answer is not None and answer.status < 500, f"signing in answered HTTP {answer and answer.status}"
+    if page.url.startswith(f"{live_server.url}/accounts/login/verify/"):
+        page.get_by_label("Code").fill(code_for(authenticator_for(user)))
+        with page.expect_navigation() as navigation:
+            page.get_by_role("button", name="Verify").click()
+        answer = navigation.value
+        assert answer is not None and answer.status < 500, f"the code answered HTTP {answer and answer.status}"
 
 
 def screenshot(page, name: str) -> Path:

@@ -272,8 +272,8 @@ def world(users, portfolio, jobs_in_process, letter_rendered_once, advisory_in_f
         proposed_end=timezone.localdate() + dt.timedelta(days=204), objective="Follow-up assessment.",
     )
 
-    report = services.credible_report_record(
-        country=borduria, by=lant51, source_agency="U.S. Department of State",
+    report = services.credible_report_record(  # on the IPSLO's country: credible reports are need to know
+        country=atlantis, by=lant51, source_agency="U.S. Department of State",
         report_date=timezone.localdate() - dt.timedelta(days=10),
         summary="Port security officers at the oil jetty were not on duty during the inspection.",
     )

@@ -1,6 +1,10 @@
 """Who may open which page, the access-checked download, and constant query counts."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,7 +13,8 @@ from django.utils import timezone
 from assessments.choices import Outcome
 from correspondence import services
 from correspondence.choices import IncomingKind, LetterKind, LetterStatus
-from correspondence.models import Letter
+from correspondence.models import IncomingCorrespondence, Letter
+from tests.upload_samples import decoded, docx, encrypted_pdf, gps_jpeg, pdf_with_launch_action, post_multipart
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +179,65 @@ def test_incoming_form_logs_an_item(client, users, portfolio):
     assert response.status_code == 302
     body = client.get(reverse("correspondence:country", args=["XAX"])).content.decode()
     assert "Visit dates confirmed." in body and "Host confirmation" in body
+
+
+def _incoming_fields(upload=None) -> dict:
+    fields = {"kind": IncomingKind.QUESTIONNAIRE, "received_on": timezone.localdate().isoformat(),
+              "sender": "Maritime Authority", "summary": "Questionnaire returned."}
+    if upload is not None:
+        fields["file"] = upload
+    return fields
+
+
+def _stored(root) -> list:
+    return [p for p in Path(root).rglob("*") if p.is_file()]
+
+
+def test_an_oversized_incoming_file_stops_being_read_and_nothing_is_logged(client, users, portfolio, settings,
+                                                                           tmp_path):
+    settings.IPS_UPLOAD_MAX_MB = 1
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    client.force_login(users["ipslo"])
+    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n" + b"\x00" * (3 * 1024 * 1024), content_type="application/pdf")
+
+    # The file comes last: the form's other fields arrive, and the optional file must not be silently dropped.
+    response, body = post_multipart(client, reverse("correspondence:incoming_new", args=["XAX"]),
+                                    _incoming_fields(scan))
+
+    assert response.status_code == 200
+    assert body.bytes_read < 1.2 * 1024 * 1024 < body.total
+    page = response.content.decode()
+    assert "The file is larger than the 1 MB limit." in page and "up to 1 MB" in page
+    assert not IncomingCorrespondence.objects.exists()
+    assert _stored(settings.MEDIA_ROOT) == [] and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("upload", "message"), [
+    (SimpleUploadedFile("q.pdf", pdf_with_launch_action()), "opens another program or file"),
+    (SimpleUploadedFile("q.pdf", encrypted_pdf()), "encrypted or password-protected"),
+    (SimpleUploadedFile("q.docx", docx({"word/vbaProject.bin": b"macro"})), "contains macros"),
+])
+def test_a_dangerous_incoming_file_is_refused_beside_the_field(client, users, portfolio, upload, message):
+    client.force_login(users["ipslo"])
+
+    response = client.post(reverse("correspondence:incoming_new", args=["XAX"]), _incoming_fields(upload))
+
+    page = response.content.decode()
+    assert response.status_code == 200 and message in page and "usa-error-message" in page
+    assert not IncomingCorrespondence.objects.exists() and _stored(settings.MEDIA_ROOT) == []
+
+
+def test_a_scanned_letter_photo_is_logged_without_its_location(client, users, portfolio):
+    client.force_login(users["ipslo"])
+
+    response = client.post(reverse("correspondence:incoming_new", args=["XAX"]),
+                           _incoming_fields(SimpleUploadedFile("letter.jpg", gps_jpeg())))
+
+    assert response.status_code == 302
+    item = IncomingCorrespondence.objects.get()
+    stored = item.file.read()
+    assert item.content_type == "image/jpeg" and item.size == len(stored)
+    assert dict(decoded(stored).getexif()) == {} and b"Canon" not in stored
 
 
 def _country_queries(client, url) -> int:

@@ -1,12 +1,10 @@
-"""Portfolio and country writes keep django-guardian object permissions and history in step."""
+"""Portfolio and country writes: the rights derived from the portfolio and the history follow them."""
 
 import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from guardian.models import UserObjectPermission
-from guardian.shortcuts import get_objects_for_user
 
 from countries import services
 from countries.choices import AssignmentKind, NodeCode
@@ -22,11 +20,7 @@ def _fresh(user) -> User:
 
 
 def _changeable(user) -> set[str]:
-    return set(
-        get_objects_for_user(_fresh(user), "countries.change_country", Country, accept_global_perms=False).values_list(
-            "iso3", flat=True
-        )
-    )
+    return set(Country.objects.restrict(_fresh(user), "change").values_list("iso3", flat=True))
 
 
 @pytest.fixture
@@ -74,7 +68,6 @@ def test_handover_moves_every_country_and_leaves_nothing_with_the_departing_ipsl
     assert {a.country.iso3 for a in created} == expected
     assert not PortfolioAssignment.objects.filter(ipslo=users["ipslo"], end_date__isnull=True).exists()
     assert _changeable(users["ipslo"]) == set()
-    assert not UserObjectPermission.objects.filter(user=users["ipslo"]).exists()
     assert _changeable(successor) == expected
     for country in Country.objects.filter(iso3__in=expected):
         primaries = PortfolioAssignment.objects.filter(

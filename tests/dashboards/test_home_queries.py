@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from guardian.shortcuts import assign_perm
 
 from advisories.choices import AdvisoryStatus, CostBorneBy, EscalationKind, ProposalKind, ProposalState, RequestState
 from advisories.models import (
@@ -197,7 +196,6 @@ def _grow_ipslo(start: int, count: int, *, users, nodes, checklist) -> None:
                    proposed_end=TODAY + dt.timedelta(days=24 + i * 3))
         for i, c in enumerate(mine) if i % 2 == 0
     )
-    assign_perm("assessments.change_assessment", ipslo, Assessment.objects.filter(pk__in=[c.pk for c in planned]))
     facilities = _facilities([case.country for case in planned])
     VisitFacility.objects.bulk_create(
         VisitFacility(assessment=case, facility=f, status=VisitFacilityStatus.PROPOSED)
@@ -231,7 +229,6 @@ def _grow_ipslo(start: int, count: int, *, users, nodes, checklist) -> None:
     TeamMember.objects.bulk_create(
         TeamMember(assessment=case, user=ipslo, name="IPSLO", is_leader=i % 2 == 0) for i, case in enumerate(shared)
     )
-    assign_perm("assessments.record_assessment", ipslo, Assessment.objects.filter(pk__in=[c.pk for c in shared]))
     Notification.objects.bulk_create(
         Notification(recipient=ipslo, kind="bulk", key=f"bulk:{start}:{n}", title=f"Reminder {start + n}",
                      url="/countries/" if n % 2 else "https://elsewhere.example/")

@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
-from guardian.shortcuts import assign_perm
 
 from advisories.choices import AdvisoryStatus, CostBorneBy, EscalationKind, ProposalKind, ProposalState, RequestState
 from advisories.models import (
@@ -72,15 +71,13 @@ def templates_of(response) -> list[str]:
 
 
 def make_case(country, *, ipslo, creator, checklist, state, team=(), leader=None, changed_days_ago=0, **dates):
-    """A case with the object rights the services would grant: the IPSLO owns it, the team records it."""
+    """A case run by ``ipslo``, with its visit team (rights come from the portfolio and the team)."""
     case = Assessment.objects.create(
         country=country, ipslo=ipslo, checklist_template=checklist, created_by=creator, state=state,
         state_changed_at=ago(changed_days_ago), **dates,
     )
-    assign_perm("assessments.change_assessment", ipslo, case)
     for user in team:
         TeamMember.objects.create(assessment=case, user=user, name=str(user), is_leader=user == leader)
-        assign_perm("assessments.record_assessment", user, case)
     return case
 
 

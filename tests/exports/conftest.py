@@ -6,10 +6,7 @@ import datetime as dt
 import io
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from guardian.models import UserObjectPermission
 from openpyxl import load_workbook
 
 from assessments import services
@@ -84,12 +81,6 @@ def grow(count: int, *, start: int, node, ipslo, creator, template, findings_per
                    state=AssessmentState.CLOSED if i % 3 else AssessmentState.ON_SITE,
                    state_changed_at=timezone.now(), visit_start=dt.date(2025, 6, 1), visit_end=dt.date(2025, 6, 5))
         for i, c in enumerate(countries)
-    )
-    permission = Permission.objects.get(content_type__app_label="assessments", codename="change_assessment")
-    UserObjectPermission.objects.bulk_create(
-        UserObjectPermission(user=ipslo, permission=permission, content_type=ContentType.objects.get_for_model(
-            Assessment), object_pk=str(case.pk))
-        for case in cases
     )
     Finding.objects.bulk_create(
         Finding(assessment=case, number=n + 1, checklist_item=items[(i + n) % len(items)] if n % 4 else None,

@@ -15,6 +15,7 @@ from icalendar import Calendar
 from assessments.choices import AssessmentState, DeterminationState, Outcome, VisitFacilityStatus
 from assessments.models import Assessment, Determination, Finding, ReportVersion, TeamMember, VisitFacility
 from assessments.services.checklists import checklist_load_reference
+from countries.services import portfolio_assign
 from ips.calendar import calendar_token_issue
 from ips.models import CalendarToken
 from tests.factories import CountryFactory, PortFacilityFactory, PortFactory
@@ -48,6 +49,7 @@ def world(users, nodes, checklist, portfolio):
     confirmed visit led by the FEACT IPSLO, and covers a country in mitigation; PSA-1 has a
     determination waiting."""
     tricky = CountryFactory(iso2="XC", iso3="XCX", name="Côte; Test, Land", node=nodes["ACTEUR"])
+    portfolio_assign(country=tricky, ipslo=users["ipslo"], by=users["lant51"])
     planned = _case(tricky, users=users, checklist=checklist, proposed_start=dt.date(2027, 3, 1),
                     proposed_end=dt.date(2027, 3, 5))
     port = PortFactory(country=tricky)
@@ -246,3 +248,17 @@ def test_calendar_page_is_for_program_staff(client, users, role, status):
 def test_calendar_page_needs_signing_in(client):
     response = client.get(PAGE)
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_markup_and_line_breaks_in_a_name_stay_text_in_the_feed(client, users, world):
+    """Calendar text is plain (no HTML description); a line break cannot start a property of its own."""
+    country = world["planned"].country
+    country.name = "<b>Atlantis</b>\r\nX-INJECTED:1"
+    country.save(update_fields=["name"])
+    calendar_token_issue(user=users["ipslo"])
+
+    response = _feed(client, users["ipslo"])
+
+    assert b"\r\nX-INJECTED" not in response.content and b"X-ALT-DESC" not in response.content
+    visit = _events(response)[f"visit-assessment-{world['planned'].pk}@ips-case-manager"]
+    assert str(visit["SUMMARY"]) == "IPS visit: <b>Atlantis</b>\nX-INJECTED:1 (proposed dates)"

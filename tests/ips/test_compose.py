@@ -4,6 +4,8 @@ Docker does not run in the test environment, so the files are checked as data.
 """
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -34,8 +36,8 @@ def healthcheck_text(service: dict) -> str:
     return " ".join(test) if isinstance(test, list) else test
 
 
-def test_stack_has_database_broker_web_worker_and_beat(services):
-    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+def test_stack_has_database_broker_web_proxy_worker_and_beat(services):
+    assert set(services) == {"db", "redis", "web", "proxy", "worker", "beat"}
     assert services["db"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
 
@@ -53,6 +55,7 @@ def test_every_service_has_a_healthcheck(services):
         ("db", "pg_isready"),
         ("redis", "redis-cli ping"),
         ("web", "/readyz"),
+        ("proxy", "/healthz"),
         ("worker", "inspect ping"),
         ("beat", "celerybeat.pid"),
     ],
@@ -130,3 +133,76 @@ def test_dockerfile_builds_a_slim_non_root_image_with_pdf_libraries_and_front_en
     assert "pip install ." in dockerfile
     users = re.findall(r"^USER (\S+)", dockerfile, flags=re.MULTILINE)
     assert users and users[-1] not in ("root", "0")
+
+
+# --- the reverse proxy in front of gunicorn -------------------------------------------------------------
+
+NGINX_TEMPLATES = BASE_DIR / "deploy" / "nginx" / "templates"
+
+
+@pytest.fixture(scope="module")
+def proxy_config() -> str:
+    return (NGINX_TEMPLATES / "ips.conf.template").read_text(encoding="utf-8")
+
+
+def default_of(value: str) -> str:
+    """The default of a compose interpolation such as "${NAME:-48}"."""
+    match = re.fullmatch(r"\$\{(\w+):-([^}]*)\}", value)
+    assert match, value
+    return match.group(2)
+
+
+def test_only_the_proxy_is_published_and_it_forwards_to_gunicorn(services, proxy_config):
+    assert services["proxy"]["ports"] == ["8000:80"]
+    assert "ports" not in services["web"] and services["web"]["expose"] == ["8000"]
+    assert services["proxy"]["depends_on"]["web"] == {"condition": "service_healthy"}
+    assert "server web:8000;" in proxy_config and "proxy_pass http://ips_web;" in proxy_config
+    mounts = services["proxy"]["volumes"]
+    assert "./deploy/nginx/templates:/etc/nginx/templates:ro" in mounts
+
+
+def test_the_proxy_caps_the_body_above_the_largest_form_the_application_accepts(services, proxy_config):
+    from ips.upload_handlers import max_request_bytes
+
+    assert "client_max_body_size ${IPS_PROXY_MAX_BODY_MB}m;" in proxy_config
+    cap_mb = int(default_of(services["proxy"]["environment"]["IPS_PROXY_MAX_BODY_MB"]))
+    example = dict(line.split("=", 1) for line in (BASE_DIR / ".env.example").read_text().splitlines()
+                   if re.match(r"[A-Z_]+=", line))
+    assert int(example["IPS_PROXY_MAX_BODY_MB"]) == cap_mb
+    # Above the largest honest request (two files at the limit and the form), so the application's own
+    # message answers a file that is a little too big; within a few MB of it, so the cap means something.
+    largest = max_request_bytes() / (1024 * 1024)
+    assert largest < cap_mb <= largest + 10
+    assert "proxy_request_buffering on;" in proxy_config  # a slow upload holds no gunicorn worker
+    assert "error_page 413 /413.html;" in proxy_config
+    assert (BASE_DIR / "deploy" / "nginx" / "html" / "413.html").is_file()
+
+
+def test_the_proxy_passes_on_host_client_address_and_scheme(proxy_config):
+    assert "proxy_set_header Host $http_host;" in proxy_config
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in proxy_config
+    assert "proxy_set_header X-Forwarded-Proto $ips_forwarded_proto;" in proxy_config
+    # As the TLS-terminating proxy in front set it, else the scheme this proxy was reached by.
+    assert re.search(r"map \$http_x_forwarded_proto \$ips_forwarded_proto \{\s*default \$http_x_forwarded_proto;"
+                     r"\s*\"\"\s+\$scheme;", proxy_config)
+
+
+def test_nginx_accepts_the_proxy_configuration(proxy_config, tmp_path):
+    """Where nginx is installed: the template, filled in as the nginx image does, passes ``nginx -t``."""
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        pytest.skip("nginx is not installed here")
+    config = proxy_config.replace("${IPS_PROXY_MAX_BODY_MB}", "48")
+    config = config.replace("server web:8000;", "server 127.0.0.1:8000;")  # "web" resolves only in compose
+    (tmp_path / "ips.conf").write_text(config)
+    temp_paths = " ".join(f"{kind}_temp_path {tmp_path}/{kind};" for kind in
+                          ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{ access_log off; {temp_paths} include {tmp_path}/ips.conf; }}\n"
+    )
+
+    result = subprocess.run([nginx, "-t", "-q", "-c", str(tmp_path / "nginx.conf")],
+                            capture_output=True, text=True, timeout=30)
+
+    assert result.returncode == 0, result.stderr
