@@ -31,6 +31,17 @@ RUN apt-get update \
         shared-mime-info \
     && rm -rf /var/lib/apt/lists/*
 
+# pg_dump, pg_restore and psql for `manage.py backup`, of the database server's major version
+# (docker-compose.yml runs postgres:16), from the PostgreSQL project's Debian repository.
+ARG PG_MAJOR=16
+RUN install -d /usr/share/postgresql-common/pgdg \
+    && python -c "import urllib.request; urllib.request.urlretrieve('https://www.postgresql.org/media/keys/ACCC4CF8.asc', '/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc')" \
+    && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-${PG_MAJOR} \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 ips \
     && useradd --system --uid 10001 --gid ips --home-dir /app --no-create-home --shell /usr/sbin/nologin ips
 

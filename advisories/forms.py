@@ -9,17 +9,21 @@ from advisories.choices import CostBorneBy, EscalationKind, Recommendation, Sect
 from advisories.models import AdvisoryListing, PortSecurityAdvisory
 from countries.forms import USWDSFormMixin
 from countries.models import Country, PortFacility
+from ips import dates
+from ips.dates import RecordDateField
+from ips.forms import VersionedFormMixin
 from ips.uploads import UploadField, UploadFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class DraftForm(USWDSFormMixin, forms.ModelForm):
+class DraftForm(VersionedFormMixin, USWDSFormMixin, forms.ModelForm):
     class Meta:
         model = PortSecurityAdvisory
         fields = ["title", "effective_date", "federal_register_citation", "section_a", "section_b", "section_c",
                   "section_d", "section_e"]
         widgets = {"effective_date": DATE}
+        formfield_callback = dates.record_date_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,11 +31,12 @@ class DraftForm(USWDSFormMixin, forms.ModelForm):
             self.fields[name].widget.attrs["rows"] = 8
 
 
-class ListingForm(USWDSFormMixin, forms.ModelForm):
+class ListingForm(VersionedFormMixin, USWDSFormMixin, forms.ModelForm):
     class Meta:
         model = AdvisoryListing
         fields = ["conditions_of_entry", "effective_date", "note"]
         widgets = {"effective_date": DATE}
+        formfield_callback = dates.record_date_formfield
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", f"listing-{kwargs['instance'].pk}")
@@ -80,12 +85,25 @@ class DecisionNoteForm(USWDSFormMixin, forms.Form):
                            help_text="Required when dismissing a proposal.")
 
 
-class CorrectionForm(USWDSFormMixin, forms.Form):
+class CorrectionForm(VersionedFormMixin, USWDSFormMixin, forms.Form):
+    """A correction of one section of the advisory in force, based on the version of it that was read."""
+
     section = forms.ChoiceField(choices=[("", "- Choose the section -"), *Section.choices])
     text = forms.CharField(label="Corrected text of the section", widget=forms.Textarea(attrs={"rows": 10}))
-    effective_date = forms.DateField(label="Effective from", widget=DATE)
+    effective_date = RecordDateField(kind=dates.DateKind.PLANNED, label="Effective from", widget=DATE)
     note = forms.CharField(label="What the correction changes", max_length=500,
                            help_text="Shown with the release on the public notice.")
+
+    def saved_meanwhile(self, current) -> dict[str, str]:
+        """The section's text as it is now in force, when it differs from the corrected text typed."""
+        section = self.cleaned_data.get("section")
+        saved = current.section_text(section) if section else ""
+        if section and saved.strip() != self.cleaned_data.get("text", "").strip():
+            return {"text": saved or "(empty)"}
+        return {}
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("section", "text", "effective_date", "note")}
 
 
 class EscalationForm(USWDSFormMixin, forms.Form):
@@ -94,13 +112,13 @@ class EscalationForm(USWDSFormMixin, forms.Form):
         label="Federal Register citation", regex=constants.FR_CITATION_PATTERN, max_length=40,
         help_text="For example 84 FR 11992.", error_messages={"invalid": constants.FR_CITATION_MESSAGE},
     )
-    issued_on = forms.DateField(label="Issued on", widget=DATE)
+    issued_on = RecordDateField(kind=dates.DateKind.HAPPENED, label="Issued on", widget=DATE)
     note = forms.CharField(required=False, widget=forms.Textarea)
 
 
 class RequestForm(USWDSFormMixin, UploadFormMixin, forms.Form):
     facility = forms.ModelChoiceField(queryset=PortFacility.objects.none(), label="Port facility")
-    received_on = forms.DateField(label="Received on", widget=DATE)
+    received_on = RecordDateField(kind=dates.DateKind.HAPPENED, label="Received on", widget=DATE)
     plan = UploadField(label="Augmented security plan (PDF)", kinds="PDF")
     rso_name = forms.CharField(label="Recognized Security Organization", max_length=200)
     rso_qualifications = forms.CharField(label="Qualifications of the individuals who verified the plan",

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 
 from advisories import constants
 from advisories.choices import PUBLISHED_STATUSES, AdvisoryStatus, ProposalState, ReleaseKind, RequestState, Section
@@ -297,6 +298,9 @@ def public_advisory_index() -> list[dict]:
 
 
 def _day(value) -> str | None:
+    """A date as YYYY-MM-DD; a moment as the program's date (in settings.TIME_ZONE), never UTC's."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localdate(value)
     return value.isoformat() if value else None
 
 
@@ -312,7 +316,7 @@ def public_document() -> dict:
         "advisory_in_force": None,
         "earlier_advisories": [
             {"number": row["label"], "title": row["title"], "effective_date": _day(row["effective_date"]),
-             "superseded_on": _day(row["superseded_at"].date() if row["superseded_at"] else None)}
+             "superseded_on": _day(row["superseded_at"])}
             for row in public_advisory_index() if row["status"] == AdvisoryStatus.SUPERSEDED
         ],
     }
@@ -321,7 +325,7 @@ def public_document() -> dict:
             "number": advisory["label"],
             "title": advisory["title"],
             "effective_date": _day(advisory["effective_date"]),
-            "published_on": _day(advisory["published_at"].date()),
+            "published_on": _day(advisory["published_at"]),
             "federal_register_citation": advisory["federal_register_citation"] or None,
             "release": advisory["releases"][-1]["number"] if advisory["releases"] else 1,
             "releases": [

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from advisories import constants
@@ -38,7 +38,7 @@ from advisories.models import (
     SeparateConsiderationRequest,
 )
 from assessments.choices import DeterminationState, Outcome
-from ips import permissions, uploads
+from ips import concurrency, dates, permissions, uploads
 from ips.audit import acting_as
 
 if TYPE_CHECKING:
@@ -228,33 +228,40 @@ def advisory_draft_apply(*, advisory: PortSecurityAdvisory, by) -> dict[str, int
 
 
 @transaction.atomic
-def advisory_draft_update(*, advisory: PortSecurityAdvisory, by, data: dict) -> PortSecurityAdvisory:
-    """Change the draft's title, effective date, Federal Register citation and section texts."""
+def advisory_draft_update(*, advisory: PortSecurityAdvisory, by, data: dict,
+                          expected_version: int | None = None) -> PortSecurityAdvisory:
+    """Change the draft's title, effective date, Federal Register citation and section texts. With
+    ``expected_version`` (the version the editor loaded) a change saved meanwhile by someone else is
+    not overwritten: ConcurrentEditError."""
     _require(by, "advisories.change_portsecurityadvisory", advisory)
     draft = _locked_draft(advisory)
+    concurrency.check(draft, expected_version, what="The draft revision")
     for name in DRAFT_FIELDS:
         if name in data:
             value = data[name]
             setattr(draft, name, value.strip() if isinstance(value, str) else value)
     draft.full_clean(validate_constraints=False)
     with acting_as(by):
-        draft.save(update_fields=[name for name in DRAFT_FIELDS if name in data] + ["updated_at"])
+        concurrency.save(draft, update_fields=[name for name in DRAFT_FIELDS if name in data] + ["updated_at"])
     return draft
 
 
 @transaction.atomic
-def advisory_listing_update(*, listing: AdvisoryListing, by, data: dict) -> AdvisoryListing:
-    """The conditions of entry, the date they apply from, and the public note of one listed country."""
+def advisory_listing_update(*, listing: AdvisoryListing, by, data: dict,
+                            expected_version: int | None = None) -> AdvisoryListing:
+    """The conditions of entry, the date they apply from, and the public note of one listed country.
+    ``expected_version`` as for :func:`advisory_draft_update`."""
     _require(by, "advisories.change_portsecurityadvisory", listing.advisory)
     _locked_draft(listing.advisory)
-    locked = AdvisoryListing.objects.select_for_update().get(pk=listing.pk)
+    locked = concurrency.lock(AdvisoryListing.objects.select_related("country"), pk=listing.pk,
+                              expected=expected_version, what=f"The listing of {listing.country}")
     for name in ("conditions_of_entry", "effective_date", "note"):
         if name in data:
             value = data[name]
             setattr(locked, name, value.strip() if isinstance(value, str) else value)
     locked.full_clean(validate_constraints=False)
     with acting_as(by):
-        locked.save(update_fields=["conditions_of_entry", "effective_date", "note"])
+        concurrency.save(locked, update_fields=["conditions_of_entry", "effective_date", "note"])
     return locked
 
 
@@ -342,8 +349,8 @@ def _check_ready(draft: PortSecurityAdvisory) -> None:
 
 
 @transaction.atomic
-def advisory_publish(*, advisory: PortSecurityAdvisory, by,
-                     published_at: dt.datetime | None = None) -> PortSecurityAdvisory:
+def advisory_publish(*, advisory: PortSecurityAdvisory, by, published_at: dt.datetime | None = None,
+                     expected_version: int | None = None) -> PortSecurityAdvisory:
     """PSA-1 publishes a draft: it takes the next number of the year, comes into force and supersedes the
     advisory in force, all at once.
 
@@ -353,7 +360,8 @@ def advisory_publish(*, advisory: PortSecurityAdvisory, by,
     constraint on the status "in force" is the last guard.
 
     ``published_at`` records an advisory published earlier (it decides the year of the number);
-    it defaults to now.
+    it defaults to now. With ``expected_version`` (the version PSA-1 read) a draft changed since is
+    not published unseen: ConcurrentEditError.
     """
     _require(by, "advisories.publish_portsecurityadvisory", advisory)
     draft = PortSecurityAdvisory.objects.select_for_update().filter(pk=advisory.pk).first()
@@ -361,6 +369,7 @@ def advisory_publish(*, advisory: PortSecurityAdvisory, by,
         raise AdvisoryError(ErrorCode.NOT_DRAFT, "The draft no longer exists.")
     if not draft.is_draft:
         raise AdvisoryError(ErrorCode.ALREADY_PUBLISHED)
+    concurrency.check(draft, expected_version, what="The draft revision")
     current = PortSecurityAdvisory.objects.select_for_update().filter(status=AdvisoryStatus.IN_FORCE).first()
     if (current.pk if current else None) != draft.supersedes_id:
         raise AdvisoryError(ErrorCode.STALE_DRAFT)
@@ -378,16 +387,20 @@ def advisory_publish(*, advisory: PortSecurityAdvisory, by,
                 if current is not None:
                     current.status = AdvisoryStatus.SUPERSEDED
                     current.superseded_at = now
-                    current.save(update_fields=["status", "superseded_at", "updated_at"])
+                    concurrency.save(current, update_fields=["status", "superseded_at", "updated_at"])
                 draft.status = AdvisoryStatus.IN_FORCE
                 draft.sequence = last + 1
                 draft.year = year
                 draft.published_at = now
                 draft.published_by = by
-                draft.save(update_fields=["status", "sequence", "year", "published_at", "published_by", "updated_at"])
+                concurrency.save(
+                    draft, update_fields=["status", "sequence", "year", "published_at", "published_by", "updated_at"]
+                )
         except IntegrityError as exc:
             raise AdvisoryError(ErrorCode.STALE_DRAFT) from exc
-        draft.listings.filter(effective_date__isnull=True).update(effective_date=draft.effective_date)
+        draft.listings.filter(effective_date__isnull=True).update(
+            effective_date=draft.effective_date, version=F("version") + 1
+        )
         ReleaseRecord.objects.create(
             advisory=draft, number=1, kind=ReleaseKind.ORIGINAL, effective_date=draft.effective_date,
             released_at=now, released_by=by,
@@ -398,17 +411,22 @@ def advisory_publish(*, advisory: PortSecurityAdvisory, by,
 
 @transaction.atomic
 def advisory_correct(*, advisory: PortSecurityAdvisory, by, section: str, text: str, effective_date: dt.date,
-                     note: str, released_at: dt.datetime | None = None) -> ReleaseRecord:
-    """Re-release the advisory in force with an administrative correction to one section; it keeps its number."""
+                     note: str, released_at: dt.datetime | None = None,
+                     expected_version: int | None = None) -> ReleaseRecord:
+    """Re-release the advisory in force with an administrative correction to one section; it keeps its number.
+    With ``expected_version`` a correction released meanwhile by someone else is not overwritten."""
     _require(by, "advisories.correct_portsecurityadvisory", advisory)
     locked = PortSecurityAdvisory.objects.select_for_update().get(pk=advisory.pk)
     if not locked.is_in_force:
         raise AdvisoryError(ErrorCode.NOT_IN_FORCE)
+    concurrency.check(locked, expected_version)
     errors = {}
     if section not in SECTION_FIELDS:
         errors["section"] = "Choose the section that changes (A to E)."
     if effective_date is None:
         errors["effective_date"] = "Give the date the correction takes effect."
+    elif problem := dates.date_problem(effective_date, dates.DateKind.PLANNED):
+        errors["effective_date"] = problem
     elif effective_date < locked.effective_date:
         errors["effective_date"] = "A correction cannot take effect before the advisory itself."
     if not (note or "").strip():
@@ -425,7 +443,7 @@ def advisory_correct(*, advisory: PortSecurityAdvisory, by, section: str, text: 
     number = (locked.releases.aggregate(last=Max("number"))["last"] or 0) + 1
     with acting_as(by):
         setattr(locked, field, text)
-        locked.save(update_fields=[field, "updated_at"])
+        concurrency.save(locked, update_fields=[field, "updated_at"])
         release = ReleaseRecord.objects.create(
             advisory=locked, number=number, kind=ReleaseKind.CORRECTION, section=section,
             effective_date=effective_date, note=note.strip(), previous_text=previous,

@@ -6,6 +6,7 @@ from django.db import models
 
 class ErrorCode(models.TextChoices):
     NOT_ALLOWED_FROM_STATE = "not_allowed_from_state", "This step is not possible from the case's current state."
+    ALREADY_IN_STATE = "already_in_state", "The case is already in that state."
     UNKNOWN_TRANSITION = "unknown_transition", "There is no such step."
     PRECONDITION_FAILED = "precondition_failed", "The case is not ready for this step."
     COMMENT_REQUIRED = "comment_required", "A comment is required for this step."
@@ -18,6 +19,7 @@ class ErrorCode(models.TextChoices):
 # at all is refused by ips.permissions, with its own reason code.)
 HTTP_STATUS = {
     ErrorCode.NOT_ALLOWED_FROM_STATE: 409,
+    ErrorCode.ALREADY_IN_STATE: 409,
     ErrorCode.ALREADY_DECIDED: 409,
     ErrorCode.FROZEN: 409,
     ErrorCode.DETERMINATION_FROM_STEP: 409,

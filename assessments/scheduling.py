@@ -2,7 +2,8 @@
 
 ``plan_reassessments`` opens a planned case for every in-scope country due within the horizon;
 ``send_deadline_reminders`` sends each reminder once, on (or, if the job did not run that day, after)
-the day it falls due. Both work in bounded batches with a fixed number of queries per batch.
+the day it falls due, and emails every notification not emailed yet (see ``ips.notifications``). Both
+work in bounded batches with a fixed number of queries per batch.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from assessments.choices import (
 from assessments.models import Assessment, ChecklistTemplate, Determination, Finding, ReportVersion
 from countries.choices import AssignmentKind
 from countries.models import Country, PortfolioAssignment
+from ips.dates import shift
 from ips.models import User
-from ips.notifications import Notice, notify
+from ips.notifications import EmailDelivery, Notice, email_pending, notify
 from ips.roles import Role
 from ips.system import system_user
 
@@ -55,6 +57,7 @@ DUE_WINDOWS = (90, 180, 365)
 
 
 def due_status(*, country: Country, on: dt.date) -> Due:
+    """Where ``country`` stands on ``on``; "overdue" exactly when ``Country.objects.overdue(on=on)`` holds it."""
     if not country.in_scope:
         return Due("out_of_scope", "Out of scope", None)
     if country.next_assessment_due is None:
@@ -70,10 +73,7 @@ def due_status(*, country: Country, on: dt.date) -> Due:
 
 def countries_due(*, on: dt.date, within_days: int):
     """In-scope countries whose next assessment falls due by ``on + within_days`` (never assessed: now)."""
-    limit = on + dt.timedelta(days=within_days)
-    return Country.objects.filter(in_scope=True).filter(
-        Q(next_assessment_due__isnull=True) | Q(next_assessment_due__lte=limit)
-    )
+    return Country.objects.due_by(day=on + dt.timedelta(days=within_days))
 
 
 # --- planning ----------------------------------------------------------------------------------
@@ -205,18 +205,36 @@ def mitigation_end(determination: Determination) -> dt.date:
             .order_by("-number").values_list("created_at", flat=True).first()
         )
     start = timezone.localdate(report_at) if report_at else determination.effective_date
-    return start + constants.MITIGATION_PERIOD
+    # A stored start at the calendar's end: the period never ends within it.
+    return shift(start, constants.MITIGATION_PERIOD) or dt.date.max
 
 
-def send_deadline_reminders(*, on: dt.date | None = None) -> int:
-    """Send every reminder that is due on ``on`` and was not sent before. Returns how many went out."""
+@dataclass
+class ReminderResult:
+    """One reminders run: the in-app notifications it created and what became of the emails."""
+
+    created: int
+    emails: EmailDelivery
+
+    def summary(self) -> str:
+        return f"{self.created} new notification(s); emails: {self.emails.summary()}"
+
+
+def send_deadline_reminders(*, on: dt.date | None = None) -> ReminderResult:
+    """Create every reminder that is due on ``on`` and was not created before, then email every
+    notification not emailed yet (this run's and those an earlier run could not send).
+
+    Each reminder reaches a person once: the notification's unique key settles two runs creating it at
+    the same moment, and :func:`ips.notifications.email_pending` claims each email before sending it.
+    """
     on = on or timezone.localdate()
     notices: list[Notice] = []
     notices += _visit_reminders(on)
     notices += _mitigation_reminders(on)
     notices += _overdue_reminders(on)
     notices += _waiting_reminders(on)
-    return len(notify(notices))
+    created = notify(notices, email=False)
+    return ReminderResult(created=len(created), emails=email_pending())
 
 
 def _visit_reminders(on: dt.date) -> list[Notice]:
@@ -298,22 +316,26 @@ def _portfolio_ipslos(country_ids) -> dict[int, User]:
 
 
 def _overdue_reminders(on: dt.date) -> list[Notice]:
-    overdue = (
-        Country.objects.filter(in_scope=True, next_assessment_due__lt=on)
+    """The portfolio IPSLO of every overdue country (never assessed included) with no open case, once for
+    each due date."""
+    overdue = list(
+        Country.objects.overdue(on=on)
         .exclude(Exists(Assessment.objects.filter(country=OuterRef("pk"), state__in=OPEN_STATES)))
+        .order_by("pk")
     )
-    overdue = list(overdue)
     ipslos = _portfolio_ipslos({c.pk for c in overdue})
-    return [
-        Notice(
-            ipslos[c.pk], "reassessment_overdue", f"reassessment_overdue:country:{c.pk}:{c.next_assessment_due}",
-            f"{c}: reassessment overdue since {c.next_assessment_due:%d %b %Y}",
+    notices = []
+    for c in overdue:
+        if c.pk not in ipslos:
+            continue
+        due = c.next_assessment_due
+        notices.append(Notice(
+            ipslos[c.pk], "reassessment_overdue", f"reassessment_overdue:country:{c.pk}:{due or 'never'}",
+            f"{c}: reassessment overdue since {due:%d %b %Y}" if due else f"{c}: never assessed, assessment due now",
             "Every country is assessed at least once every three years; no case is open.",
             c.get_absolute_url(),
-        )
-        for c in overdue
-        if c.pk in ipslos
-    ]
+        ))
+    return notices
 
 
 def _waiting_reminders(on: dt.date) -> list[Notice]:

@@ -147,7 +147,9 @@ def case_audit_history(*, case: Assessment, limit: int = HISTORY_ROWS_SHOWN) -> 
         ids = model.objects.filter(**{link: case}).annotate(pk_text=Cast("pk", CharField())).values("pk_text")
         of_case = Q(object_pk__in=ids)
         if link == "assessment":
-            of_case |= Q(changes__assessment__contains=str(case.pk))
+            # A deleted record is found by the case id among its recorded [old, new] values: key and index
+            # lookups, which SQLite (the demo) runs as well as PostgreSQL, unlike a JSON containment.
+            of_case |= Q(changes__assessment__0=str(case.pk)) | Q(changes__assessment__1=str(case.pk))
         condition |= Q(content_type=types[model]) & of_case
     entries = (
         LogEntry.objects.filter(condition)

@@ -41,6 +41,7 @@ class ChecklistRow:
     response: ChecklistResponse | None
     form: object = None  # set by the page: the answer form of the row, if the user may answer
     url: str = ""  # set by the page: where the row's answer is posted
+    status: object = None  # set by the page: what the row's status area says
 
     @property
     def key(self) -> str:

@@ -37,8 +37,13 @@ class Marking(models.TextChoices):
 
 class JobState(models.TextChoices):
     QUEUED = "queued", "Queued"
+    RENDERING = "rendering", "Rendering"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
+
+
+# The PDF job is owed and not finished: a letter too long in one of these states is stalled.
+UNFINISHED_JOB_STATES = (JobState.QUEUED, JobState.RENDERING)
 
 
 class IncomingKind(models.TextChoices):

@@ -1,5 +1,7 @@
 """Numbers and fixed wording of the program's correspondence."""
 
+import datetime as dt
+
 REFERENCE_PREFIX = "IPS"  # reference numbers read IPS-<year>-<sequence of four digits>
 REFERENCE_DIGITS = 4
 
@@ -13,10 +15,17 @@ SIGNATORY_TITLES = {  # used when the signing user has no title of their own
     "IPSLO": "International Port Security Liaison Officer",
 }
 
-# Celery: how often a job is retried on a transient error, and the longest pause between tries.
+# Celery: the jobs' names, how often a job is retried on a transient error, and the longest pause between tries.
+RENDER_TASK = "correspondence.letter_render"
+DETERMINATION_LETTER_TASK = "correspondence.letter_for_determination"
 LETTER_JOB_MAX_RETRIES = 5
 LETTER_JOB_BACKOFF_MAX_SECONDS = 300
 JOB_ERROR_MAX_LENGTH = 1000
+# Stored PDFs live under this directory of the private storage. A file there that no letter names is
+# deleted once this old (services.letter_files_sweep): younger, its rendering may be about to commit.
+LETTER_FILES_DIR = "letters"
+ORPHAN_FILE_GRACE = dt.timedelta(hours=1)
+STALLED_LETTERS_SHOWN = 10  # letters listed by the program dashboard's "Letters stalled" panel
 
 LETTER_BODY_MAX_CHARS = 20_000
 PAGE_COUNT_SANE_MAX = 40  # a rendered letter longer than this is refused as broken

@@ -11,7 +11,7 @@ class ErrorCode(models.TextChoices):
     WRONG_STATUS = "wrong_status", "This step is not possible from the letter's current status."
     ALREADY_CORRECTED = "already_corrected", "This letter already has a correction."
     NO_LETTER_FOR_OUTCOME = "no_letter_for_outcome", "The determination is not approved."
-    NOT_RETRYABLE = "not_retryable", "Only a failed job can be retried."
+    NOT_RETRYABLE = "not_retryable", "Only a failed or stalled PDF job can be retried."
 
 
 class LetterError(ValidationError):

@@ -6,6 +6,9 @@ from django.utils import timezone
 from correspondence import constants
 from correspondence.choices import HAND_WRITTEN_KINDS, IncomingKind, LetterKind
 from correspondence.models import Letter
+from ips import dates
+from ips.dates import RecordDateField
+from ips.forms import VersionedFormMixin
 from ips.uploads import UploadField, UploadFormMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "usa-input"})
@@ -26,13 +29,14 @@ def _uswds(form: forms.Form) -> None:
             widget.attrs.setdefault("class", "usa-input")
 
 
-class LetterWordingForm(forms.ModelForm):
-    """The parts of a draft that can be edited before approval."""
+class LetterWordingForm(VersionedFormMixin, forms.ModelForm):
+    """The parts of a draft that can be edited before approval, with the revision they were loaded with."""
 
     class Meta:
         model = Letter
         fields = ["subject", "letter_date", "addressee_name", "addressee_address", "via", "body", "signatory_name",
                   "signatory_title"]
+        formfield_callback = dates.record_date_formfield
         widgets = {
             "letter_date": DATE_INPUT,
             "addressee_address": forms.Textarea(attrs={"rows": 4}),
@@ -49,7 +53,7 @@ class LetterWordingForm(forms.ModelForm):
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(widget=DATE_INPUT)
+    day = RecordDateField(kind=dates.DateKind.HAPPENED, widget=DATE_INPUT)  # the day a letter was sent or acknowledged
 
     def __init__(self, *args, label: str, **kwargs):
         kwargs.setdefault("initial", {"day": timezone.localdate()})
@@ -74,7 +78,7 @@ class NewLetterForm(forms.Form):
 
 class IncomingForm(UploadFormMixin, forms.Form):
     kind = forms.ChoiceField(label="What was received", choices=IncomingKind.choices)
-    received_on = forms.DateField(label="Received on", widget=DATE_INPUT)
+    received_on = RecordDateField(kind=dates.DateKind.HAPPENED, label="Received on", widget=DATE_INPUT)
     sender = forms.CharField(label="From", max_length=200)
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
     assessment = forms.ModelChoiceField(label="Case", queryset=None, required=False)

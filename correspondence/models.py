@@ -1,12 +1,16 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from correspondence import constants
 from correspondence.choices import (
     FINDINGS_KINDS,
     FROZEN_STATUSES,
+    UNFINISHED_JOB_STATES,
     IncomingKind,
     JobState,
     LetterKind,
@@ -14,6 +18,7 @@ from correspondence.choices import (
     Marking,
 )
 from countries.querysets import RestrictedQuerySet
+from ips.dates import CheckedDatesMixin, DateKind
 
 
 class ReferenceCounter(models.Model):
@@ -26,13 +31,20 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
+def stalled_cutoff(now=None):
+    """A PDF job queued, or rendering, since before this moment is stalled."""
+    return (now or timezone.now()) - dt.timedelta(minutes=settings.IPS_LETTER_STALLED_MINUTES)
+
+
 def letter_pdf_path(instance, filename: str) -> str:
     # Private storage: the file is served only by the access-checked download view.
     return f"letters/{instance.year}/{instance.reference}-r{instance.revision}.pdf"
 
 
-class Letter(models.Model):
+class Letter(CheckedDatesMixin, models.Model):
     """A letter the program sends, rendered to a stored PDF. A sent letter never changes."""
+
+    record_dates = {"letter_date": DateKind.PLANNED, "sent_on": DateKind.HAPPENED, "acknowledged_on": DateKind.HAPPENED}
 
     kind = models.CharField(max_length=30, choices=LetterKind.choices)
     country = models.ForeignKey("countries.Country", on_delete=models.PROTECT, related_name="letters")
@@ -90,10 +102,13 @@ class Letter(models.Model):
     acknowledged_on = models.DateField(null=True, blank=True)
 
     # Each edit of the wording bumps the revision; a rendering is kept only for the revision it was made from.
+    # The revision is also the version an edit of the wording is based on (ips.concurrency).
     revision = models.PositiveIntegerField(default=1)
-    job_state = models.CharField(max_length=8, choices=JobState.choices, default=JobState.QUEUED)
+    version_field = "revision"
+    job_state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
     job_error = models.TextField(blank=True)
     job_queued_at = models.DateTimeField(null=True, blank=True)
+    job_started_at = models.DateTimeField(null=True, blank=True, help_text="When the job began rendering.")
     rendered_revision = models.PositiveIntegerField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     pdf = models.FileField(upload_to=letter_pdf_path, max_length=255, blank=True)
@@ -128,7 +143,12 @@ class Letter(models.Model):
                 name="ready_letter_has_pdf",
             ),
         ]
-        indexes = [models.Index(fields=["country", "letter_date"])]
+        indexes = [
+            models.Index(fields=["country", "letter_date"]),
+            # The letters whose PDF job is unfinished: few, read by the stalled-letter panel.
+            models.Index(fields=["job_queued_at"], condition=Q(job_state__in=UNFINISHED_JOB_STATES),
+                         name="letter_job_unfinished"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.get_kind_display()}"
@@ -149,6 +169,20 @@ class Letter(models.Model):
         return self.status in FROZEN_STATUSES
 
     @property
+    def job_waiting_since(self):
+        """When the unfinished PDF job was queued, or began rendering (None when it is finished)."""
+        if self.job_state == JobState.RENDERING:
+            return self.job_started_at
+        return self.job_queued_at if self.job_state == JobState.QUEUED else None
+
+    @property
+    def is_stalled(self) -> bool:
+        """The PDF job has been queued, or rendering, for longer than ``IPS_LETTER_STALLED_MINUTES``: it was
+        probably lost with a worker or the broker (the same rule as ``selectors.stalled_condition``)."""
+        since = self.job_waiting_since
+        return since is not None and since < stalled_cutoff()
+
+    @property
     def is_ready(self) -> bool:
         """The stored PDF was rendered from the current wording."""
         return self.job_state == JobState.READY and self.rendered_revision == self.revision and bool(self.pdf)
@@ -166,8 +200,10 @@ def incoming_path(instance, filename: str) -> str:
     return f"incoming/{instance.country_id}/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
 
 
-class IncomingCorrespondence(models.Model):
+class IncomingCorrespondence(CheckedDatesMixin, models.Model):
     """A letter or document received from the host government or a port facility."""
+
+    record_dates = {"received_on": DateKind.HAPPENED}
 
     kind = models.CharField(max_length=30, choices=IncomingKind.choices)
     country = models.ForeignKey("countries.Country", on_delete=models.PROTECT, related_name="incoming")

@@ -25,6 +25,7 @@ from assessments.constants import MITIGATION_PERIOD
 from assessments.models import Determination
 from correspondence import constants
 from correspondence.choices import LetterKind
+from ips.dates import shift
 
 # Relative URLs in a letter resolve against this made-up origin; only the fetcher below answers it.
 STATIC_BASE_URL = "https://static.invalid/"
@@ -100,7 +101,7 @@ def mitigation_period(determination: Determination) -> MitigationPeriod | None:
     else:
         start = determination.effective_date
         starts_from = f"the effective date of the determination ({start:%-d %B %Y})"
-    return MitigationPeriod(start=start, end=start + MITIGATION_PERIOD, starts_from=starts_from)
+    return MitigationPeriod(start=start, end=shift(start, MITIGATION_PERIOD) or dt.date.max, starts_from=starts_from)
 
 
 def paragraphs(text: str) -> list[str]:

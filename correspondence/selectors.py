@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from assessments.choices import DeterminationState
 from assessments.models import Determination
 from correspondence import constants, wording
-from correspondence.models import IncomingCorrespondence, Letter
+from correspondence.choices import JobState
+from correspondence.models import IncomingCorrespondence, Letter, stalled_cutoff
 from ips import permissions
 
 
 def letters_visible(*, user) -> QuerySet[Letter]:
     return Letter.objects.restrict(user, "view").select_related("country", "replaces")
+
+
+def stalled_condition(*, now=None) -> Q:
+    """Letters whose PDF job has been queued, or rendering, for longer than ``IPS_LETTER_STALLED_MINUTES``
+    (the rule of ``Letter.is_stalled``)."""
+    cutoff = stalled_cutoff(now)
+    return Q(job_state=JobState.QUEUED, job_queued_at__lt=cutoff) | Q(job_state=JobState.RENDERING,
+                                                                       job_started_at__lt=cutoff)
 
 
 def letter_for_page(*, pk: int) -> Letter | None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assessments.choices import DeterminationState
 from assessments.models import Assessment, Determination
-from correspondence import constants, rendering, wording
+from correspondence import constants, rendering, selectors, wording
 from correspondence.choices import (
     FINDINGS_KINDS,
     FROZEN_STATUSES,
@@ -26,8 +26,9 @@ from correspondence.choices import (
 )
 from correspondence.errors import ErrorCode, LetterError
 from correspondence.models import IncomingCorrespondence, Letter, ReferenceCounter
-from ips import permissions, uploads
+from ips import concurrency, dates, permissions, uploads
 from ips.audit import acting_as
+from ips.jobs import services as jobs
 from ips.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -103,31 +104,27 @@ def _new_letter(**fields) -> Letter:
 # --- jobs ------------------------------------------------------------------------------------
 
 
-def _queue_render(letter: Letter) -> None:
-    """After the transaction commits, hand the rendering to a Celery job."""
-    letter_id = letter.pk
-    transaction.on_commit(lambda: letter_render_enqueue(letter_id=letter_id))
+def _queue_render(letter: Letter, *, again: bool = False) -> None:
+    """In the caller's transaction, owe the job that renders the letter's current wording (ips.jobs: it is
+    sent to the broker after the commit, and again until it is done). ``again``: a person asked for it."""
+    jobs.job_owe(task=constants.RENDER_TASK, kwargs={"letter_id": letter.pk},
+                 dedupe_key=f"letter_render:{letter.pk}:r{letter.revision}", again=again)
 
 
-def letter_render_enqueue(*, letter_id: int) -> None:
-    """Send the render job to the broker; if the broker cannot take it, the letter shows the failure."""
-    from correspondence.tasks import letter_render as render_task
-
-    try:
-        render_task.delay(letter_id)
-    except Exception as exc:  # noqa: BLE001 - a broker outage must not undo the user's committed change
-        logger.exception("Could not queue the rendering of letter %s", letter_id)
-        letter_job_failed(letter_id=letter_id, reason=f"The job could not be queued: {exc}")
+def determination_letter_owe(*, determination_id: int, again: bool = False) -> None:
+    """In PSA-1's approval transaction: owe the job that writes (and renders) the determination's letter."""
+    jobs.job_owe(task=constants.DETERMINATION_LETTER_TASK, kwargs={"determination_id": determination_id},
+                 dedupe_key=f"determination_letter:{determination_id}", again=again)
 
 
-def determination_letter_enqueue(*, determination_id: int) -> None:
-    """Called after PSA-1's approval commits: queue the job that writes the determination's letter."""
-    from correspondence.tasks import letter_for_determination
-
-    try:
-        letter_for_determination.delay(determination_id)
-    except Exception:  # noqa: BLE001 - the approval stands; seed_letters or the country page can make it later
-        logger.exception("Could not queue the letter of determination %s", determination_id)
+@transaction.atomic
+def determination_letters_owe_missing(*, country, by) -> list[Determination]:
+    """The letters of the country's approved determinations that have none: owed (again) now."""
+    _require(by, "correspondence.approve_letter", None)
+    missing = selectors.determinations_without_letter(country=country)
+    for determination in missing:
+        determination_letter_owe(determination_id=determination.pk, again=True)
+    return missing
 
 
 def letter_job_failed(*, letter_id: int, reason: str) -> None:
@@ -152,6 +149,7 @@ def letter_render(*, letter_id: int) -> Letter | None:
     if letter is None or not letter.is_draft or letter.is_ready:
         return letter
     revision = letter.revision
+    _mark_rendering(letter)
     rendered = rendering.render_letter(letter)
     if rendered.page_count > constants.PAGE_COUNT_SANE_MAX:
         raise ValueError(f"The letter came out at {rendered.page_count} pages; check its wording.")
@@ -180,6 +178,63 @@ def letter_render(*, letter_id: int) -> Letter | None:
     if old_name and old_name != locked.pdf.name:
         locked.pdf.storage.delete(old_name)
     return locked
+
+
+def _mark_rendering(letter: Letter) -> None:
+    """The job has started on the letter (committed at once, so the page and the stalled-letter check see it)."""
+    Letter.objects.filter(pk=letter.pk, revision=letter.revision).exclude(job_state=JobState.READY).update(
+        job_state=JobState.RENDERING, job_started_at=timezone.now(),
+    )
+
+
+def _requeue(locked: Letter, *, by) -> None:
+    """Queue the rendering of the (locked) letter's current wording again, at a person's request."""
+    locked.job_state = JobState.QUEUED
+    locked.job_error = ""
+    locked.job_queued_at = timezone.now()
+    locked.job_started_at = None
+    with acting_as(by):
+        locked.save(update_fields=["job_state", "job_error", "job_queued_at", "job_started_at", "updated_at"])
+        _queue_render(locked, again=True)
+
+
+def letter_files_sweep(*, older_than: dt.timedelta = constants.ORPHAN_FILE_GRACE, dry_run: bool = False) -> list[str]:
+    """Delete the stored letter PDFs that no letter references, once older than ``older_than``.
+
+    A rendering writes its file before the transaction that records it commits; a worker killed in
+    between (or between committing a new rendering and deleting the old file) leaves a file no row
+    names. Younger files are left alone: their rendering may still be about to commit. Returns the
+    names deleted (or, with ``dry_run``, that would be).
+    """
+    storage = Letter._meta.get_field("pdf").storage
+    referenced = set(Letter.objects.exclude(pdf="").values_list("pdf", flat=True))
+    cutoff = timezone.now() - older_than
+    orphans = []
+    for name in _stored_files(storage, constants.LETTER_FILES_DIR):
+        if name in referenced:
+            continue
+        try:
+            if storage.get_modified_time(name) > cutoff:
+                continue
+            if not dry_run:
+                storage.delete(name)
+        except FileNotFoundError:
+            continue  # deleted meanwhile
+        orphans.append(name)
+    if orphans and not dry_run:
+        logger.warning("Deleted %s letter file(s) that no letter references: %s", len(orphans), ", ".join(orphans))
+    return orphans
+
+
+def _stored_files(storage, directory: str):
+    try:
+        directories, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{directory}/{name}"
+    for sub in directories:
+        yield from _stored_files(storage, f"{directory}/{sub}")
 
 
 # --- letters from determinations and cases ----------------------------------------------------
@@ -296,20 +351,27 @@ def _locked(letter: Letter) -> Letter:
 
 
 @transaction.atomic
-def letter_update(*, letter: Letter, by, data: dict) -> Letter:
-    """Edit a draft's wording; the PDF is rendered again. A sent letter never changes."""
+def letter_update(*, letter: Letter, by, data: dict, expected_revision: int | None = None) -> Letter:
+    """Edit a draft's wording; the PDF is rendered again. A sent letter never changes.
+
+    With ``expected_revision`` (the revision of the wording the editor loaded) wording saved meanwhile
+    by someone else is not overwritten: ConcurrentEditError.
+    """
     locked = _locked(letter)
     _require(by, "correspondence.change_letter", locked)
     if locked.status in FROZEN_STATUSES:
         raise LetterError(ErrorCode.FROZEN)
     if locked.status != LetterStatus.DRAFT:
         raise LetterError(ErrorCode.NOT_DRAFT)
+    concurrency.check(locked, expected_revision, what=f"The wording of {locked.reference}")
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
     _check_wording(subject=data.get("subject"), body=data.get("body"))
     changed = [name for name in EDITABLE_FIELDS if name in data and getattr(locked, name) != data[name]]
     if not changed:
+        if not locked.is_ready:  # saved as it is while its PDF is missing or stale: prepare the PDF again
+            _requeue(locked, by=by)
         return locked
     for name in changed:
         setattr(locked, name, data[name])
@@ -317,39 +379,39 @@ def letter_update(*, letter: Letter, by, data: dict) -> Letter:
         raise ValidationError({"letter_date": f"The reference number belongs to {locked.year}: keep the date in "
                                               f"that year."})
     locked.full_clean(validate_constraints=False)
-    locked.revision += 1
     locked.job_state = JobState.QUEUED
     locked.job_error = ""
     locked.job_queued_at = timezone.now()
-    with acting_as(by):
-        locked.save(update_fields=[*changed, "revision", "job_state", "job_error", "job_queued_at", "updated_at"])
+    with acting_as(by):  # saved as the next revision
+        concurrency.save(locked, update_fields=[*changed, "job_state", "job_error", "job_queued_at", "updated_at"])
         _queue_render(locked)
     return locked
 
 
 @transaction.atomic
 def letter_retry(*, letter: Letter, by) -> Letter:
-    """Queue a failed rendering again."""
+    """Queue the PDF job again: a failed one (whoever may change the letter), or a stalled one (PSA-1 and
+    LANT-51: the job may have been lost with a worker or the broker)."""
     locked = _locked(letter)
     _require(by, "correspondence.change_letter", locked)
-    if locked.job_state != JobState.FAILED or not locked.is_draft:
+    if not locked.is_draft or not (locked.job_state == JobState.FAILED or locked.is_stalled):
         raise LetterError(ErrorCode.NOT_RETRYABLE)
-    locked.job_state = JobState.QUEUED
-    locked.job_error = ""
-    locked.job_queued_at = timezone.now()
-    with acting_as(by):
-        locked.save(update_fields=["job_state", "job_error", "job_queued_at", "updated_at"])
-        _queue_render(locked)
+    if locked.job_state != JobState.FAILED:
+        _require(by, "correspondence.retry_stalled_letter", locked)
+    _requeue(locked, by=by)
     return locked
 
 
 @transaction.atomic
-def letter_approve(*, letter: Letter, by) -> Letter:
-    """PSA-1 or LANT-51 approves the draft as rendered; from here on the PDF is final."""
+def letter_approve(*, letter: Letter, by, expected_revision: int | None = None) -> Letter:
+    """PSA-1 or LANT-51 approves the draft as rendered; from here on the PDF is final. With
+    ``expected_revision`` (the revision the approver read), wording changed since is not approved
+    unseen: ConcurrentEditError."""
     locked = _locked(letter)
     _require(by, "correspondence.approve_letter", locked)
     if locked.status != LetterStatus.DRAFT:
         raise LetterError(ErrorCode.WRONG_STATUS)
+    concurrency.check(locked, expected_revision, what=f"The wording of {locked.reference}")
     if not locked.is_ready:
         raise LetterError(ErrorCode.NOT_READY)
     locked.status = LetterStatus.APPROVED
@@ -363,8 +425,7 @@ def letter_approve(*, letter: Letter, by) -> Letter:
 def _check_day(day, *, field: str, not_before: dt.date | None, label: str) -> None:
     if not isinstance(day, dt.date):
         raise ValidationError({field: "Give the date."})
-    if day > timezone.localdate():
-        raise ValidationError({field: "The date is in the future."})
+    dates.check_date(day, dates.DateKind.HAPPENED, field=field)
     if not_before and day < not_before:
         raise ValidationError({field: f"The date is before {label} ({not_before:%d %b %Y})."})
 
@@ -439,8 +500,6 @@ def incoming_record(*, country, by, kind: str, received_on: dt.date, sender: str
         errors["kind"] = "Choose what was received."
     if not isinstance(received_on, dt.date):
         errors["received_on"] = "Give the date it was received."
-    elif received_on > timezone.localdate():
-        errors["received_on"] = "The date is in the future."
     if assessment is not None and assessment.country_id != country.pk:
         errors["assessment"] = "The case is not one of this country's."
     if answers is not None and answers.country_id != country.pk:

@@ -1,16 +1,21 @@
 """Celery jobs that write letters. Each takes ids, reads fresh rows, stops early when the work is
-done, and calls a service; the database guarantees one original letter per determination and kind."""
+done, and calls a service; the database guarantees one original letter per determination and kind.
+
+They are owed through the outbox (ips.jobs) and may be delivered more than once (sent again by the
+dispatcher, or handed out again by the broker after a worker died): a second run finds the work done.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from celery import Task, shared_task
+from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from correspondence import constants, services
 from correspondence.choices import JobState
 from correspondence.models import Letter
+from ips.jobs.tasks import OutboxTask
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +39,7 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-class LetterJob(Task):
+class LetterJob(OutboxTask):
     """On the final failure (retries used up, or an error not worth retrying) the letter shows why."""
 
     abstract = True
@@ -65,15 +70,21 @@ class RenderJob(LetterJob):
         return [letter_id] if letter_id is not None else []
 
 
-@shared_task(base=DeterminationLetterJob, name="correspondence.letter_for_determination", **JOB_OPTIONS)
+@shared_task(base=DeterminationLetterJob, name=constants.DETERMINATION_LETTER_TASK, **JOB_OPTIONS)
 def letter_for_determination(self, determination_id: int) -> int | None:
     """The letter an approved determination calls for: created once, then rendered and stored."""
     letter = services.letter_generate_for_determination(determination_id=determination_id)
     return letter.pk if letter is not None else None
 
 
-@shared_task(base=RenderJob, name="correspondence.letter_render", **JOB_OPTIONS)
+@shared_task(base=RenderJob, name=constants.RENDER_TASK, **JOB_OPTIONS)
 def letter_render(self, letter_id: int) -> int | None:
     """Render a letter's current wording (after an edit, a retry, or for a new letter)."""
     letter = services.letter_render(letter_id=letter_id)
     return letter.pk if letter is not None else None
+
+
+@shared_task(name="correspondence.letter_files_sweep", ignore_result=True)
+def letter_files_sweep() -> int:
+    """Nightly: delete the stored PDFs no letter references (left by a worker killed mid-job)."""
+    return len(services.letter_files_sweep())

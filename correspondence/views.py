@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +22,7 @@ from correspondence.forms import DayForm, IncomingForm, LetterWordingForm, NewLe
 from correspondence.models import IncomingCorrespondence, Letter
 from countries.models import Country
 from ips import permissions
+from ips.forms import STALE_FORM, VersionForm, answer_status, apply_service_error
 from ips.upload_handlers import submitted_files
 
 
@@ -39,13 +43,7 @@ def _letter(request, pk: int, action: str = "correspondence.view_letter") -> Let
 
 
 def _form_errors(form, error: ValidationError, *, field_map: dict | None = None) -> None:
-    field_map = field_map or {}
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            name = field_map.get(name, name)
-            form.add_error(name if name in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
+    apply_service_error(form, error, field_map=field_map)
 
 
 def _private_file(handle, *, content_type: str, filename: str) -> FileResponse:
@@ -63,9 +61,13 @@ def _private_file(handle, *, content_type: str, filename: str) -> FileResponse:
 def letter_index(request):
     permissions.require(request.user, "correspondence.view_correspondence")
     letters = selectors.letters_visible(user=request.user).order_by("-letter_date", "-id")
+    stalled = request.GET.get("job") == "stalled"  # the program dashboard's "Letters stalled" links here
+    if stalled:
+        letters = letters.filter(selectors.stalled_condition())
     page = Paginator(letters, constants.LETTERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "correspondence/letter_index.html", {
-        "page": page, "page_range": page.paginator.get_elided_page_range(page.number),
+        "page": page, "page_range": page.paginator.get_elided_page_range(page.number), "stalled": stalled,
+        "stalled_minutes": settings.IPS_LETTER_STALLED_MINUTES,
         "fouo": any(letter.is_fouo for letter in page),
     })
 
@@ -88,12 +90,10 @@ def country_letters(request, iso3: str):
 @login_required
 @require_POST
 def country_generate_missing(request, iso3: str):
-    """Queue the letters of approved determinations that have none (when the job could not be queued)."""
+    """Queue again the letters of approved determinations that have none (their job failed or was lost)."""
     country = _country(request, iso3)
     permissions.require(request.user, "correspondence.approve_letter")
-    missing = selectors.determinations_without_letter(country=country)
-    for determination in missing:
-        services.determination_letter_enqueue(determination_id=determination.pk)
+    missing = services.determination_letters_owe_missing(country=country, by=request.user)
     messages.success(request, f"Queued {len(missing)} letter{'s' if len(missing) != 1 else ''}.")
     return redirect("correspondence:country", iso3=country.iso3)
 
@@ -163,7 +163,9 @@ def _detail_context(request, letter: Letter, **extra) -> dict:
         "fouo": letter.is_fouo,
         "correction": correction,
         "can_change": can_change,
-        "can_retry": can_change and letter.job_state == JobState.FAILED,
+        "can_retry": can_change and (letter.job_state == JobState.FAILED or (
+            letter.is_stalled and permissions.can(user, "correspondence.retry_stalled_letter", letter))),
+        "stalled_minutes": settings.IPS_LETTER_STALLED_MINUTES,
         "can_approve": letter.is_draft and permissions.can(user, "correspondence.approve_letter", letter),
         "can_send": letter.status == "approved" and permissions.can(user, "correspondence.send_letter", letter),
         "can_acknowledge": letter.status == "sent"
@@ -199,7 +201,8 @@ def letter_detail(request, pk: int):
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in form.Meta.fields}
             try:
-                services.letter_update(letter=letter, by=request.user, data=data)
+                services.letter_update(letter=letter, by=request.user, data=data,
+                                       expected_revision=form.expected_version)
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
@@ -207,7 +210,7 @@ def letter_detail(request, pk: int):
                 return redirect(letter)
         letter = selectors.letter_for_page(pk=pk)
         return render(request, "correspondence/letter_detail.html", _detail_context(request, letter, form=form),
-                      status=400 if form.errors else 200)
+                      status=answer_status(form, 400 if form.errors else 200))
     return render(request, "correspondence/letter_detail.html", _detail_context(request, letter))
 
 
@@ -247,8 +250,14 @@ def _step(request, pk: int, action: str, call, success: str, *, form_name: str |
 @login_required
 @require_POST
 def letter_approve(request, pk: int):
-    return _step(request, pk, "correspondence.approve_letter", services.letter_approve,
-                 "The letter is approved: its PDF is final.")
+    """Approve the wording the approver read: its revision comes with the form."""
+    _letter(request, pk, "correspondence.approve_letter")  # refusals first, whatever was posted
+    form = VersionForm(request.POST, version=0)
+    if not form.is_valid():
+        messages.error(request, STALE_FORM)
+        return redirect("correspondence:letter", pk=pk)
+    approve = partial(services.letter_approve, expected_revision=form.expected_version)
+    return _step(request, pk, "correspondence.approve_letter", approve, "The letter is approved: its PDF is final.")
 
 
 @login_required

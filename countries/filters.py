@@ -92,7 +92,7 @@ class CountryFilter(django_filters.FilterSet):
         today = timezone.localdate()
         queryset = queryset.filter(in_scope=True)
         if value == "overdue":
-            return queryset.filter(Q(next_assessment_due__isnull=True) | Q(next_assessment_due__lt=today))
+            return queryset.overdue(on=today)
         days = int(value.removeprefix("due_"))
         return queryset.filter(next_assessment_due__gte=today, next_assessment_due__lte=today + dt.timedelta(days=days))
 

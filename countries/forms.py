@@ -12,6 +12,7 @@ from django.db.models import Q
 from countries import selectors
 from countries.choices import AssignmentKind
 from countries.models import Country, Node, Port, PortFacility, PortfolioAssignment
+from ips.forms import VersionedFormMixin, apply_service_error
 from ips.models import User
 
 LOCODE_RE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
@@ -52,12 +53,9 @@ class USWDSFormMixin:
             field.widget.attrs["aria-describedby"] = " ".join(described_by)
 
     def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's validation error beside the field it names (or above the form)."""
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                self.add_error(name if name in self.fields else None, messages)
-        else:
-            self.add_error(None, error)
+        """Show a service's validation error beside the field it names (or above the form); a save
+        over someone else's change as a conflict (see ips.forms)."""
+        apply_service_error(self, error)
 
     def hidden_field_errors(self) -> list[str]:
         return [str(e) for bound in self.hidden_fields() for e in bound.errors]
@@ -183,7 +181,7 @@ class CountryForm(USWDSFormMixin, forms.ModelForm):
 # --- ports and port facilities ---------------------------------------------------------------
 
 
-class PortForm(USWDSFormMixin, forms.ModelForm):
+class PortForm(VersionedFormMixin, USWDSFormMixin, forms.ModelForm):
     class Meta:
         model = Port
         fields = [
@@ -229,7 +227,7 @@ class PortForm(USWDSFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class PortFacilityForm(USWDSFormMixin, forms.ModelForm):
+class PortFacilityForm(VersionedFormMixin, USWDSFormMixin, forms.ModelForm):
     class Meta:
         model = PortFacility
         fields = [

@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from countries.choices import AssignmentKind, ComplianceStatus, FacilityType, HarborSize, NodeCode, TradeImportance
 from countries.querysets import CountryQuerySet
+from ips.concurrency import Versioned
+from ips.dates import CheckedDatesMixin, DateKind
 
 
 class Node(models.Model):
@@ -23,8 +25,10 @@ class Node(models.Model):
         return self.code
 
 
-class Country(models.Model):
+class Country(CheckedDatesMixin, models.Model):
     """A country (ISO 3166-1) and what the program keeps about it."""
+
+    record_dates = {"visit_requested_on": DateKind.HAPPENED}
 
     iso2 = models.CharField(
         "ISO alpha-2", max_length=2, unique=True, validators=[RegexValidator(r"^[A-Z]{2}$")]
@@ -115,7 +119,7 @@ class Country(models.Model):
         return reverse("countries:detail", kwargs={"iso3": self.iso3})
 
 
-class Port(models.Model):
+class Port(Versioned):
     """A port or location with a UN/LOCODE."""
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="ports")
@@ -149,7 +153,7 @@ class Port(models.Model):
         return f"{self.name} ({self.locode})"
 
 
-class PortFacility(models.Model):
+class PortFacility(Versioned):
     """A port facility under the ISPS Code, known by its IMO port facility number."""
 
     port = models.ForeignKey(Port, on_delete=models.PROTECT, related_name="facilities")
@@ -179,8 +183,10 @@ class PortFacility(models.Model):
         return f"{self.name} ({self.imo_number})"
 
 
-class PortfolioAssignment(models.Model):
+class PortfolioAssignment(CheckedDatesMixin, models.Model):
     """An IPSLO covering a country for a period; the open row (no end date) is the current one."""
+
+    record_dates = {"start_date": DateKind.PLANNED, "end_date": DateKind.PLANNED}
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="assignments")
     ipslo = models.ForeignKey(

@@ -1,5 +1,7 @@
+import datetime as dt
+
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Subquery, Value
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Concat
 
 from countries.choices import AssignmentKind
@@ -14,7 +16,27 @@ class RestrictedQuerySet(models.QuerySet):
         return permissions.restrict(self, user, action)
 
 
+def due_by_condition(*, day: dt.date) -> Q:
+    """In scope, and never assessed or due for reassessment on or before ``day``."""
+    return Q(in_scope=True) & (Q(next_assessment_due__isnull=True) | Q(next_assessment_due__lte=day))
+
+
+def overdue_condition(*, on: dt.date) -> Q:
+    """The program's one definition of an overdue reassessment on ``on``: the country is in scope and was
+    never assessed or was due before ``on``. ``assessments.scheduling.due_status`` says the same of one
+    country; the country list's filter, the dashboards, the API and the reminders all use this."""
+    return Q(in_scope=True) & (Q(next_assessment_due__isnull=True) | Q(next_assessment_due__lt=on))
+
+
 class CountryQuerySet(RestrictedQuerySet):
+    def overdue(self, *, on: dt.date):
+        """The countries whose reassessment is overdue on ``on`` (see :func:`overdue_condition`)."""
+        return self.filter(overdue_condition(on=on))
+
+    def due_by(self, *, day: dt.date):
+        """The countries due for reassessment by ``day``: the overdue ones and those falling due until then."""
+        return self.filter(due_by_condition(day=day))
+
     def with_current_ipslo(self):
         """Annotate the current primary IPSLO (id and a sort key "last first username") and prefetch
         the current assignments with their IPSLOs."""

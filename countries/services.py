@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from countries.choices import AssignmentKind
 from countries.models import Country, Port, PortFacility, PortfolioAssignment
-from ips import permissions
+from ips import concurrency, dates, permissions
 from ips.audit import acting_as
 from ips.roles import Role
 
@@ -71,6 +71,7 @@ def portfolio_assign(
 @transaction.atomic
 def portfolio_end(*, assignment: PortfolioAssignment, by, on: dt.date | None = None) -> PortfolioAssignment:
     """End a current assignment."""
+    dates.check_date(on, dates.DateKind.PLANNED, field="end_date")
     assignment = PortfolioAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.end_date is not None:
         return assignment
@@ -89,6 +90,7 @@ def portfolio_handover(*, from_ipslo, to_ipslo, by, on: dt.date | None = None) -
     if from_ipslo.pk == to_ipslo.pk:
         raise ValidationError({"to_ipslo": "The successor must be a different IPSLO."})
     on = on or timezone.localdate()
+    dates.check_date(on, dates.DateKind.PLANNED, field="end_date")
     current = list(
         PortfolioAssignment.objects.select_for_update()
         .filter(ipslo=from_ipslo, end_date__isnull=True)
@@ -122,15 +124,7 @@ def portfolio_handover(*, from_ipslo, to_ipslo, by, on: dt.date | None = None) -
     return created
 
 
-class ConcurrentEditError(ValidationError):
-    """The record changed after the editor loaded it; the edit is refused so nothing is lost."""
-
-    def __init__(self, instance):
-        super().__init__(
-            f"{instance} was changed by someone else after you opened this form. Your changes were not saved.",
-            code="concurrent_edit",
-        )
-        self.instance = instance
+ConcurrentEditError = concurrency.ConcurrentEditError
 
 
 @transaction.atomic
@@ -168,7 +162,7 @@ def country_update(
 def _save_validated(instance, *, by, fields: list[str] | None = None):
     instance.full_clean()
     with acting_as(by):
-        instance.save(update_fields=fields)
+        concurrency.save(instance, update_fields=fields)
     return instance
 
 
@@ -179,9 +173,10 @@ def port_create(*, country: Country, data: dict, by) -> Port:
 
 
 @transaction.atomic
-def port_update(*, port: Port, data: dict, by) -> Port:
-    """Change a port's fields; the port stays in its country."""
-    port = Port.objects.select_for_update().get(pk=port.pk)
+def port_update(*, port: Port, data: dict, by, expected_version: int | None = None) -> Port:
+    """Change a port's fields; the port stays in its country. With ``expected_version`` (the version
+    the editor loaded) a change saved meanwhile by someone else is not overwritten: ConcurrentEditError."""
+    port = concurrency.lock(Port.objects, pk=port.pk, expected=expected_version)
     for field, value in data.items():
         setattr(port, field, value)
     return _save_validated(port, by=by, fields=[*data, "updated_at"])
@@ -194,9 +189,11 @@ def port_facility_create(*, port: Port, data: dict, by) -> PortFacility:
 
 
 @transaction.atomic
-def port_facility_update(*, facility: PortFacility, data: dict, by) -> PortFacility:
-    """Change a port facility's fields, including the port it belongs to (within one country)."""
-    facility = PortFacility.objects.select_for_update().get(pk=facility.pk)
+def port_facility_update(*, facility: PortFacility, data: dict, by,
+                         expected_version: int | None = None) -> PortFacility:
+    """Change a port facility's fields, including the port it belongs to (within one country).
+    ``expected_version`` as for :func:`port_update`."""
+    facility = concurrency.lock(PortFacility.objects, pk=facility.pk, expected=expected_version)
     for field, value in data.items():
         setattr(facility, field, value)
     if facility.port.country_id != PortFacility.objects.get(pk=facility.pk).port.country_id:

@@ -304,7 +304,7 @@ def unlocode_import(*, paths: Iterable[Path | str], encoding: str = "utf-8-sig")
     """
     paths = [Path(path) for path in paths]
     countries = dict(Country.objects.values_list("iso2", "id"))
-    fields = ("id", "locode", "country_id", *LIST_FIELDS[1:], *COORDINATE_FIELDS, "updated_at")
+    fields = ("id", "locode", "country_id", *LIST_FIELDS[1:], *COORDINATE_FIELDS, "updated_at", "version")
     existing = {port.locode: port for port in Port.objects.only(*fields)}
     summary, rows, errors = _read(paths, encoding, countries, existing)
     if errors:

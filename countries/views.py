@@ -21,6 +21,7 @@ from countries.forms import (
 )
 from countries.models import Port, PortFacility
 from ips import exports, permissions
+from ips.forms import answer_status
 
 COUNTRIES_PER_PAGE = 50
 SORTABLE_COLUMNS = (("name", "Country"), ("iso3", "ISO alpha-3"), ("node", "Node"), ("ipslo", "Primary IPSLO"))
@@ -151,13 +152,16 @@ def _port_form_page(request, *, country, port=None):
                 port = services.port_create(country=country, data=form.data_for_service, by=request.user)
                 messages.success(request, f"Port {port} was added to {country.name}.")
             else:
-                port = services.port_update(port=port, data=form.data_for_service, by=request.user)
+                port = services.port_update(
+                    port=port, data=form.data_for_service, by=request.user, expected_version=form.expected_version
+                )
                 messages.success(request, f"Port {port} was saved.")
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
             return redirect(f"{country.get_absolute_url()}#ports")
-    return render(request, "countries/port_form.html", {"country": country, "port": port, "form": form})
+    return render(request, "countries/port_form.html", {"country": country, "port": port, "form": form},
+                  status=answer_status(form))
 
 
 @login_required
@@ -188,14 +192,16 @@ def _facility_form_page(request, *, country, facility=None):
                 messages.success(request, f"Port facility {facility} was added to {port.name}.")
             else:
                 facility = services.port_facility_update(
-                    facility=facility, data={"port": port, **form.data_for_service}, by=request.user
+                    facility=facility, data={"port": port, **form.data_for_service}, by=request.user,
+                    expected_version=form.expected_version,
                 )
                 messages.success(request, f"Port facility {facility} was saved.")
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
             return redirect(f"{country.get_absolute_url()}#ports")
-    return render(request, "countries/facility_form.html", {"country": country, "facility": facility, "form": form})
+    return render(request, "countries/facility_form.html", {"country": country, "facility": facility, "form": form},
+                  status=answer_status(form))
 
 
 @login_required

@@ -204,7 +204,7 @@ def wpi_import(*, path: Path | str, encoding: str = "utf-8-sig") -> WpiSummary:
     if errors:
         raise ImportFailed(errors, summary)
 
-    fields = ("id", "locode", "name", "harbor_size", "wpi_number", "latitude", "longitude", "updated_at")
+    fields = ("id", "locode", "name", "harbor_size", "wpi_number", "latitude", "longitude", "updated_at", "version")
     ports = {port.locode: port for port in Port.objects.filter(locode__in=rows).only(*fields)}
     summary.unmatched = len(set(rows) - set(ports))
     now = timezone.now()

@@ -8,7 +8,8 @@ class IpsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from ips import models
+        from ips import models, sqlite
 
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
         auditlog.register(models.CalendarToken, exclude_fields=["token"])
+        sqlite.connect()

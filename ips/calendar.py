@@ -22,6 +22,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from ips import permissions
+from ips.dates import shift
 from ips.models import CalendarToken, User
 
 TOKEN_BYTES = 32
@@ -127,8 +128,10 @@ def _visit_entries(case) -> list[CalendarEntry]:
     if case.state not in PRE_VISIT_STATES:
         return entries
     first = start
-    if case.visit_request_sent_on is None:
-        window_start, window_end = first - constants.VISIT_REQUEST_EARLIEST, first - constants.VISIT_REQUEST_LATEST
+    # A deadline that would fall before the calendar's first day (a stored date near year 1) is left out.
+    window_start = shift(first, -constants.VISIT_REQUEST_EARLIEST)
+    window_end = shift(first, -constants.VISIT_REQUEST_LATEST)
+    if case.visit_request_sent_on is None and window_start and window_end:
         entries.append(CalendarEntry(
             kind="visit-request", model="assessment", pk=case.pk,
             summary=f"{country}: last day to send the visit request letter",
@@ -137,8 +140,8 @@ def _visit_entries(case) -> list[CalendarEntry]:
                         f"{window_end:%d %b %Y} (90 to 60 days before the visit of {first:%d %b %Y}).",
             path=path, category=DEADLINE,
         ))
-    if case.questionnaire_received_on is None:
-        due = first - constants.QUESTIONNAIRE_LEAD
+    due = shift(first, -constants.QUESTIONNAIRE_LEAD)
+    if case.questionnaire_received_on is None and due:
         entries.append(CalendarEntry(
             kind="questionnaire", model="assessment", pk=case.pk,
             summary=f"{country}: government questionnaire due",
@@ -148,8 +151,8 @@ def _visit_entries(case) -> list[CalendarEntry]:
         ))
     waiting = [vf for vf in case.visit_facilities.all()
                if vf.status != VisitFacilityStatus.DROPPED and vf.self_assessment_received_on is None]
-    if waiting:
-        due = first - constants.FACILITY_SELF_ASSESSMENT_LEAD
+    due = shift(first, -constants.FACILITY_SELF_ASSESSMENT_LEAD)
+    if waiting and due:
         entries.append(CalendarEntry(
             kind="facility-self-assessments", model="assessment", pk=case.pk,
             summary=f"{country}: facility self-assessments due",
@@ -212,7 +215,7 @@ def _waiting_entries(user: User) -> list[CalendarEntry]:
         entries.append(CalendarEntry(
             kind="determination-waiting", model="determination", pk=determination.pk,
             summary=f"{determination.country.name}: determination waiting for PSA-1's decision",
-            start=since + wait, end=since + wait,
+            start=shift(since, wait) or since, end=shift(since, wait) or since,
             description=f"State: {determination.get_state_display()}. Recommended on {since:%d %b %Y}.",
             path=reverse("assessments:determination", kwargs={"pk": determination.pk}),
             category=DEADLINE,
@@ -225,7 +228,7 @@ def _waiting_entries(user: User) -> list[CalendarEntry]:
             entries.append(CalendarEntry(
                 kind="recommendation-waiting", model="assessment", pk=case.pk,
                 summary=f"{case.country.name}: recommendation waiting for LANT-51",
-                start=since + wait, end=since + wait,
+                start=shift(since, wait) or since, end=shift(since, wait) or since,
                 description=f"Case state: {case.get_state_display()} since {since:%d %b %Y}.",
                 path=reverse("assessments:detail", kwargs={"pk": case.pk}),
                 category=DEADLINE,
@@ -294,7 +297,8 @@ def calendar_build(*, user: User, entries: list[CalendarEntry]) -> bytes:
         event.add("uid", entry.uid)
         event.add("dtstamp", stamp)
         event.add("dtstart", entry.start)
-        event.add("dtend", entry.end + dt.timedelta(days=1))  # DTEND of an all-day event is exclusive
+        # DTEND of an all-day event is exclusive (an event on the calendar's last day ends on it).
+        event.add("dtend", shift(entry.end, dt.timedelta(days=1)) or entry.end)
         event.add("summary", entry.summary)
         event.add("description", entry.description)
         event.add("url", f"{site}{entry.path}")

@@ -63,6 +63,12 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The email copy is claimed by one sending run at a time (see ips.notifications.email_pending): the
+    # run's token and when it claimed it; a failed attempt is counted, its error kept, and the claim released.
+    email_claim = models.CharField(max_length=32, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -70,7 +76,11 @@ class Notification(models.Model):
             # A reminder reaches each person once, however often the job runs.
             models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_recipient_and_key"),
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["created_at"], condition=models.Q(emailed_at__isnull=True),
+                         name="notification_email_unsent"),
+        ]
 
     def __str__(self) -> str:
         return self.title

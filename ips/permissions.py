@@ -639,6 +639,13 @@ def _change_letter(user, letter):
     return _role_or(Reason.NOT_ASSIGNED, user, *STAFF_ROLES)
 
 
+@rule("correspondence.retry_stalled_letter")
+def _retry_stalled_letter(user, letter):
+    """Send a stalled PDF job again (lost with a worker or the broker): PSA-1 and LANT-51, who see every
+    stalled letter on the program dashboard. A failed job is retried by whoever may change the letter."""
+    return _leadership(user) or deny(Reason.ROLE_REQUIRED)
+
+
 @rule("correspondence.approve_letter")
 def _approve_letter(user, letter):
     return _leadership(user) or deny(Reason.ROLE_REQUIRED)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ips",
     "ips.accounts",
+    "ips.jobs",
     "countries",
     "assessments",
     "correspondence",
@@ -99,8 +100,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = E.CONN_MAX_AGE
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # One writer at a time; wait for the lock instead of failing at once.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # One writer at a time; wait for the lock instead of failing at once. SQLite ignores select_for_update():
+    # every transaction takes the write lock when it begins (IMMEDIATE), so a service's read-check-write
+    # runs alone, as the row locks make it on PostgreSQL, and never fails midway on a lock upgrade.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -181,17 +184,47 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = E.DEFAULT_FROM_EMAIL
 
-# Cache and Celery: Redis when configured, otherwise in-process.
+# Background jobs, the cache and Redis outages ----------------------------------------------------------
+# Redis is the cache and the Celery broker when REDIS_URL is set; without it the cache is in-process and
+# every job runs in-process, at once (the demo). Jobs the application owes are rows of the outbox
+# (ips/jobs: OutboxJob), written in the transaction of the change that owes them and sent to the broker
+# after its commit; the dispatcher (beat, every IPS_OUTBOX_DISPATCH_SECONDS) sends what the broker could
+# not take and, again, what was sent but not done IPS_OUTBOX_RESEND_AFTER_MINUTES later (at most
+# IPS_OUTBOX_MAX_SENDS times). A letter whose PDF is queued or rendering for IPS_LETTER_STALLED_MINUTES
+# shows as stalled, with a Retry button for PSA-1 and LANT-51.
+# Time limits fit the letters: WeasyPrint renders one in 0.25-0.5 s, the longest accepted (40 pages) in a
+# few seconds; at the soft limit a job records its failure, at the hard one it is killed. The broker hands
+# a job a worker took but never acknowledged (the worker died) to another worker after the visibility
+# timeout: it must be longer than a job runs (the hard limit) and than a letter job waits for its retry
+# (5 minutes at most); the jobs.W002 check says so. Letter jobs are idempotent, so a job handed out
+# twice is rendered once.
+# When Redis is down the cache and the request throttle fail open: the pages and the API keep answering,
+# and the failure is logged once per burst (the "ips.redis" logger, ips/outages.py).
 REDIS_URL = E.REDIS_URL
+IPS_LETTER_STALLED_MINUTES = E.env.int("IPS_LETTER_STALLED_MINUTES", default=10)
+IPS_OUTBOX_DISPATCH_SECONDS = E.env.int("IPS_OUTBOX_DISPATCH_SECONDS", default=60)
+IPS_OUTBOX_RESEND_AFTER_MINUTES = E.env.int("IPS_OUTBOX_RESEND_AFTER_MINUTES", default=5)
+IPS_OUTBOX_MAX_SENDS = E.env.int("IPS_OUTBOX_MAX_SENDS", default=5)
+IPS_JOB_SOFT_TIME_LIMIT_SECONDS = E.env.int("IPS_JOB_SOFT_TIME_LIMIT_SECONDS", default=60)
+IPS_JOB_TIME_LIMIT_SECONDS = E.env.int("IPS_JOB_TIME_LIMIT_SECONDS", default=90)
+IPS_BROKER_VISIBILITY_TIMEOUT_SECONDS = E.env.int("IPS_BROKER_VISIBILITY_TIMEOUT_SECONDS", default=600)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # Fail open: a cache that cannot be reached is a cache miss, within a second.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
             "KEY_PREFIX": "ips",
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "ips.redis"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -208,7 +241,27 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": IPS_BROKER_VISIBILITY_TIMEOUT_SECONDS,
+    # Workers look for abandoned jobs a few times per visibility timeout (every 10 s at most).
+    "unacked_restore_interval": max(1, min(10, IPS_BROKER_VISIBILITY_TIMEOUT_SECONDS // 3)),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 2,
+}
+CELERY_TASK_SOFT_TIME_LIMIT = IPS_JOB_SOFT_TIME_LIMIT_SECONDS
+CELERY_TASK_TIME_LIMIT = IPS_JOB_TIME_LIMIT_SECONDS
 CELERY_BEAT_SCHEDULE = {
+    # The outbox's dispatcher; a run that could not start before the next one is dropped.
+    "outbox-dispatch": {
+        "task": "jobs.dispatch_outbox",
+        "schedule": timedelta(seconds=IPS_OUTBOX_DISPATCH_SECONDS),
+        "options": {"expires": IPS_OUTBOX_DISPATCH_SECONDS},
+    },
+    # Nightly: forget jobs finished a month ago; remove letter PDFs that no letter references (a worker
+    # killed between writing a file and committing its row).
+    "jobs-housekeeping": {"task": "jobs.housekeeping", "schedule": crontab(hour=4, minute=15)},
+    "letter-files-sweep": {"task": "correspondence.letter_files_sweep", "schedule": crontab(hour=4, minute=30)},
     # Every morning (America/New_York): open the cases that fall due, then send the day's reminders.
     "plan-reassessments": {
         "task": "assessments.tasks.plan_reassessments",
@@ -332,8 +385,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Redis outages (the cache, the throttle, the broker): one record per failure burst (ips/outages.py).
+    "filters": {"once_per_burst": {"()": "ips.outages.OncePerBurst"}},
     "root": {"handlers": ["console"], "level": E.LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "ips.redis": {"filters": ["once_per_burst"]}},
 }
 
 DEMO_PASSWORD = E.DEMO_PASSWORD

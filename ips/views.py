@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from ips import permissions
 from ips.dashboards import homes
 from ips.dashboards import views as dashboard_views
-from ips.readiness import broker_reachable, database_reachable
+from ips.readiness import readiness
 
 
 @require_GET
@@ -21,15 +21,9 @@ def healthz(request):
 @require_GET
 @never_cache
 def readyz(request):
-    """The database and, when configured, the broker answer; 503 otherwise."""
-    checks = {"database": database_reachable(connection)}
-    broker = broker_reachable()
-    if broker is not None:
-        checks["broker"] = broker
-    ready = all(checks.values())
-    return JsonResponse(
-        {"status": "ready" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
-    )
+    """503 only when the database does not answer; the broker and the workers are reported ("degraded")."""
+    report = readiness(connection)
+    return JsonResponse(report.as_json(), status=200 if report.serving else 503)
 
 
 @login_required

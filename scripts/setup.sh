@@ -13,6 +13,8 @@ extras=""
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   wanted="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils"
   [ -n "$extras" ] && wanted="$wanted chromium"
+  # The tests also back up and restore PostgreSQL databases (pg_dump, pg_restore, psql).
+  if [ -n "$extras" ] && ! command -v pg_dump >/dev/null 2>&1; then wanted="$wanted postgresql-client"; fi
   missing=""
   for pkg in $wanted; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
@@ -23,7 +25,7 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
   fi
 else
-  echo "Not root or no apt-get: install Pango, libharfbuzz-subset0 and (for tests) Chromium yourself." >&2
+  echo "Not root or no apt-get: install Pango, libharfbuzz-subset0 and (for tests) Chromium and the PostgreSQL client yourself." >&2
 fi
 
 PYTHON="${PYTHON:-python3}"

@@ -28,6 +28,10 @@ run_pytest() {
   return "$status"
 }
 echo "== tests"
-run_pytest -m "not celery_worker" -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
+run_pytest -m "not celery_worker and not sqlite_demo" -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
 echo "== tests with a real Celery worker"
 run_pytest -m celery_worker "$@"
+# The demo as scripts/demo.sh builds it (SQLite, DEBUG=1, jobs in-process), walked page by page by every
+# role, then backed up and restored into a fresh database.
+echo "== SQLite demo smoke test"
+run_pytest -m sqlite_demo "$@"

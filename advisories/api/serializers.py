@@ -53,3 +53,12 @@ class AdvisorySerializer(serializers.ModelSerializer):
             for listing in advisory.listings.all()
         ]
         return ListedCountrySerializer(rows, many=True).data
+
+
+class DraftUpdateSerializer(serializers.ModelSerializer):
+    """What PSA-1 edits in the draft revision (PATCH, with If-Match)."""
+
+    class Meta:
+        model = PortSecurityAdvisory
+        fields = ["title", "effective_date", "federal_register_citation", "section_a", "section_b", "section_c",
+                  "section_d", "section_e"]

@@ -4,5 +4,6 @@ from advisories.api.views import AdvisoryViewSet
 
 urlpatterns = [
     path("advisories/", AdvisoryViewSet.as_view({"get": "list"}), name="advisory-list"),
-    path("advisories/<int:pk>/", AdvisoryViewSet.as_view({"get": "retrieve"}), name="advisory-detail"),
+    path("advisories/<int:pk>/", AdvisoryViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+         name="advisory-detail"),
 ]

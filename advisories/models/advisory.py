@@ -9,6 +9,8 @@ from django.urls import reverse
 from advisories import constants
 from advisories.choices import AdvisoryStatus, ReleaseKind, Section
 from countries.querysets import RestrictedQuerySet
+from ips.concurrency import Versioned
+from ips.dates import CheckedDatesMixin, DateKind
 
 fr_citation_validator = RegexValidator(constants.FR_CITATION_PATTERN, constants.FR_CITATION_MESSAGE)
 imo_facility_validator = RegexValidator(constants.IMO_FACILITY_PATTERN, constants.IMO_FACILITY_MESSAGE)
@@ -21,13 +23,15 @@ def format_number(sequence: int | None, year: int | None) -> str:
     return f"{sequence}-{year:02d}"
 
 
-class PortSecurityAdvisory(models.Model):
+class PortSecurityAdvisory(CheckedDatesMixin, Versioned):
     """One revision of the Port Security Advisory. Exactly one is in force at a time.
 
     A draft gets its number in the series ("PSA 1-24") when it is published; publishing supersedes
     the revision in force. Sections A to E are the advisory's text; the countries listed (section B)
     and the facilities excepted are rows of :class:`AdvisoryListing` and :class:`AdvisoryExemption`.
     """
+
+    record_dates = {"effective_date": DateKind.PLANNED}
 
     sequence = models.PositiveSmallIntegerField(null=True, blank=True, help_text="N in PSA N-YY.")
     year = models.PositiveSmallIntegerField(
@@ -115,8 +119,10 @@ class PortSecurityAdvisory(models.Model):
 
 
 
-class AdvisoryListing(models.Model):
+class AdvisoryListing(CheckedDatesMixin, Versioned):
     """A country listed in an advisory revision, with the conditions of entry for ships that called there."""
+
+    record_dates = {"effective_date": DateKind.PLANNED}
 
     advisory = models.ForeignKey(PortSecurityAdvisory, on_delete=models.CASCADE, related_name="listings")
     country = models.ForeignKey("countries.Country", on_delete=models.PROTECT, related_name="advisory_listings")
@@ -183,11 +189,13 @@ class AdvisoryExemption(models.Model):
         return f"{self.name} ({self.imo_number or 'IMO number not listed'})"
 
 
-class ReleaseRecord(models.Model):
+class ReleaseRecord(CheckedDatesMixin, models.Model):
     """A release of an advisory: its first publication, then each re-release with a correction.
 
     A correction changes one section and keeps the advisory's number; the other sections are unchanged.
     """
+
+    record_dates = {"effective_date": DateKind.PLANNED}
 
     advisory = models.ForeignKey(PortSecurityAdvisory, on_delete=models.CASCADE, related_name="releases")
     number = models.PositiveSmallIntegerField()

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from advisories.choices import EscalationKind, ProposalKind, ProposalState
 from advisories.models.advisory import fr_citation_validator
+from ips.dates import CheckedDatesMixin, DateKind
 
 
 class ListingProposal(models.Model):
@@ -42,8 +43,10 @@ class ListingProposal(models.Model):
         return f"{self.get_kind_display()}: {self.country} ({self.get_state_display()})"
 
 
-class EscalationStep(models.Model):
+class EscalationStep(CheckedDatesMixin, models.Model):
     """The second stage of escalation: a MARSEC Directive or a Commandant Order, published in the Federal Register."""
+
+    record_dates = {"issued_on": DateKind.HAPPENED}
 
     country = models.ForeignKey("countries.Country", on_delete=models.PROTECT, related_name="escalation_steps")
     determination = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from advisories.choices import LIVE_REQUEST_STATES, CostBorneBy, Recommendation, RequestState
 from countries.querysets import RestrictedQuerySet
+from ips.dates import CheckedDatesMixin, DateKind
 
 # Private storage: the stored name is the content's hash, never the uploaded name; the files are served
 # only by the access-checked download view.
@@ -20,9 +21,11 @@ def report_upload_path(instance, filename: str) -> str:
     return f"separate-consideration/{instance.report_sha256[:2]}/{instance.report_sha256}.pdf"
 
 
-class SeparateConsiderationRequest(models.Model):
+class SeparateConsiderationRequest(CheckedDatesMixin, models.Model):
     """The facility's augmented security plan, its verification by a Recognized Security Organization,
     LANT-51's review and PSA-1's decision. An accepted request exempts the facility in the next revision."""
+
+    record_dates = {"received_on": DateKind.HAPPENED}
 
     facility = models.ForeignKey(
         "countries.PortFacility", on_delete=models.PROTECT, related_name="separate_consideration_requests"

@@ -31,6 +31,7 @@ from advisories.models import AdvisoryExemption, AdvisoryListing, ListingProposa
 from assessments.models import Determination
 from countries.models import Country, PortFacility
 from ips import permissions
+from ips.forms import STALE_FORM, VersionForm, answer_status
 from ips.upload_handlers import submitted_files
 
 
@@ -138,13 +139,14 @@ def draft_edit(request, pk: int):
     form = DraftForm(request.POST or None, instance=advisory)
     if request.method == "POST" and form.is_valid():
         try:
-            services.advisory_draft_update(advisory=advisory, by=request.user, data=form.cleaned_data)
+            services.advisory_draft_update(advisory=advisory, by=request.user, data=form.cleaned_data,
+                                           expected_version=form.expected_version)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, "The draft was saved.")
             return redirect("advisories:edit", pk=advisory.pk)
-    return _editor(request, advisory, form=form, status=400 if form.errors else 200)
+    return _editor(request, advisory, form=form, status=answer_status(form, 400 if form.errors else 200))
 
 
 @login_required
@@ -193,13 +195,14 @@ def listing_update(request, pk: int, listing_id: int):
     form = ListingForm(request.POST, instance=AdvisoryListing.objects.get(pk=listing.pk))
     if form.is_valid():
         try:
-            services.advisory_listing_update(listing=listing, by=request.user, data=form.cleaned_data)
+            services.advisory_listing_update(listing=listing, by=request.user, data=form.cleaned_data,
+                                             expected_version=form.expected_version)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, f"The listing of {listing.country} was saved.")
             return redirect("advisories:edit", pk=advisory.pk)
-    return _editor(request, advisory, listing_forms={listing.pk: form}, status=400)
+    return _editor(request, advisory, listing_forms={listing.pk: form}, status=answer_status(form, 400))
 
 
 @login_required
@@ -253,8 +256,13 @@ def exemption_remove(request, pk: int, exemption_id: int):
 @require_POST
 def publish(request, pk: int):
     advisory = _advisory_or_404(request, pk, "advisories.publish_portsecurityadvisory")
+    form = VersionForm(request.POST, version=0)
+    if not form.is_valid():
+        messages.error(request, STALE_FORM)
+        return redirect("advisories:edit" if advisory.is_draft else "advisories:detail", pk=advisory.pk)
     try:
-        published = services.advisory_publish(advisory=advisory, by=request.user)
+        published = services.advisory_publish(advisory=advisory, by=request.user,
+                                               expected_version=form.expected_version)
     except ValidationError as exc:
         _refused(request, exc)
         return redirect("advisories:edit" if advisory.is_draft else "advisories:detail", pk=advisory.pk)
@@ -272,17 +280,18 @@ def correct(request, pk: int):
     section = request.GET.get("section", "")
     if section in {"A", "B", "C", "D", "E"}:
         initial.update(section=section, text=advisory.section_text(section))
-    form = CorrectionForm(request.POST or None, initial=initial)
+    form = CorrectionForm(request.POST or None, initial=initial, version=advisory.version)
     if request.method == "POST" and form.is_valid():
         try:
-            release = services.advisory_correct(advisory=advisory, by=request.user, **form.cleaned_data)
+            release = services.advisory_correct(advisory=advisory, by=request.user, **form.service_data(),
+                                                expected_version=form.expected_version)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, f"{advisory.label} was re-released (release {release.number}).")
             return redirect("advisories:detail", pk=advisory.pk)
     return _render(request, "advisory_correct.html", {"advisory": advisory, "form": form},
-                   status=400 if form.errors else 200)
+                   status=answer_status(form, 400 if form.errors else 200))
 
 
 # --- proposals and escalation ---------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assessments.choices import Basis, Outcome
+from assessments.choices import Basis, FindingMethod, Outcome, Severity
 from assessments.models import (
     Assessment,
     ChecklistResponse,
@@ -16,6 +16,8 @@ from assessments.models import (
 )
 from assessments.workflow import MOVES
 from ips import permissions
+from ips.api.fields import RecordDateField
+from ips.dates import DateKind
 
 
 def _name(user) -> str | None:
@@ -104,6 +106,19 @@ class FindingSerializer(serializers.ModelSerializer):
         ]
 
 
+class FindingUpdateSerializer(serializers.Serializer):
+    """The parts of a finding the team edits (PATCH, with If-Match); the status has its own steps."""
+
+    title = serializers.CharField(max_length=200)
+    reference = serializers.CharField(max_length=200, allow_blank=True)
+    description = serializers.CharField()
+    method = serializers.ChoiceField(choices=FindingMethod.choices)
+    rationale = serializers.CharField(allow_blank=True)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    recommendation = serializers.CharField(allow_blank=True)
+    shared_with_host_on = RecordDateField(kind=DateKind.HAPPENED, allow_null=True)
+
+
 NEED_TO_KNOW_NOTE = "null unless you have a need to know (the case's team, the country's IPSLO, LANT-51, PSA-1)."
 
 
@@ -154,7 +169,7 @@ class RecommendSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     basis = serializers.ChoiceField(choices=Basis.choices, required=False, allow_blank=True, default="")
     rationale = serializers.CharField(max_length=20000)
-    effective_date = serializers.DateField()
+    effective_date = RecordDateField(kind=DateKind.PLANNED)
 
     def validate(self, data):
         if (data.get("assessment") is None) == (data.get("credible_report") is None):

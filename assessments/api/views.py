@@ -22,13 +22,15 @@ from assessments.api.serializers import (
     CommentSerializer,
     DeterminationSerializer,
     FindingSerializer,
+    FindingUpdateSerializer,
     RecommendSerializer,
 )
 from assessments.errors import ErrorCode
 from assessments.models import Assessment, ChecklistResponse, Determination, Finding, VisitFacility
 from assessments.workflow import MOVES
+from ips.api.conditional import VersionedUpdateMixin
 from ips.api.permissions import IPSPermission
-from ips.api.schema import OBJECT_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, error
+from ips.api.schema import IF_MATCH, OBJECT_READ_ERRORS, READ_ERRORS, VERSIONED_WRITE_ERRORS, WRITE_ERRORS, error
 from ips.reauth import require_recent_sign_in
 
 BARE_STEPS = sorted(name for name, move in MOVES.items() if not move.via_determination)
@@ -92,17 +94,31 @@ def _findings_queryset(user):
                        responses={200: FindingSerializer(many=True), 400: error("A filter is not valid."),
                                   **READ_ERRORS}),
     retrieve=extend_schema(summary="One finding with its attachments",
+                           description="The ETag header names the finding's version; send it back as If-Match "
+                                       "to edit it.",
                            responses={200: FindingSerializer, **OBJECT_READ_ERRORS}),
+    partial_update=extend_schema(
+        summary="Edit a finding's text and classification",
+        description="Needs If-Match with the ETag of the finding as read: a finding changed since by someone "
+                    "else is not overwritten (412, with the current ETag).",
+        parameters=[IF_MATCH], request=FindingUpdateSerializer,
+        responses={200: FindingSerializer, **VERSIONED_WRITE_ERRORS},
+    ),
 )
-class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FindingViewSet(VersionedUpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                     viewsets.GenericViewSet):
     permission_classes = [IPSPermission]
     collection_action = "assessments.view_finding_list"  # as the findings list page
     serializer_class = FindingSerializer
+    update_serializer_class = FindingUpdateSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = FindingFilter
 
     def get_queryset(self):
         return _findings_queryset(self.request.user).select_related("assessment")
+
+    def perform_versioned_update(self, instance, data: dict, expected_version: int | None) -> None:
+        services.finding_update(finding=instance, by=self.request.user, data=data, expected_version=expected_version)
 
 
 @extend_schema_view(

@@ -13,6 +13,9 @@ from assessments.choices import AssessmentState, ItineraryKind, VisitFacilitySta
 from assessments.models import Assessment, ItineraryItem, VisitFacility
 from countries.forms import USWDSFormMixin, country_label, ipslo_label
 from countries.models import Country, Node
+from ips import dates
+from ips.dates import DateKind, RecordDateField
+from ips.forms import VersionedFormMixin
 
 CHOOSE = [("", "- Select -")]
 
@@ -69,8 +72,10 @@ class CaseCreateForm(USWDSFormMixin, forms.Form):
         queryset=Country.objects.none(), to_field_name="iso3", empty_label="- Select a country -",
         help_text="Only countries for which you may open a case are listed.",
     )
-    proposed_start = forms.DateField(label="Proposed first day", required=False, widget=date_input())
-    proposed_end = forms.DateField(label="Proposed last day", required=False, widget=date_input())
+    proposed_start = RecordDateField(kind=DateKind.PLANNED, label="Proposed first day", required=False,
+                                     widget=date_input())
+    proposed_end = RecordDateField(kind=DateKind.PLANNED, label="Proposed last day", required=False,
+                                   widget=date_input())
     objective = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The objective stated in the visit request letter.",
@@ -118,6 +123,7 @@ class PlanForm(USWDSFormMixin, forms.ModelForm):
     class Meta:
         model = Assessment
         fields = list(PLAN_FIELD_NAMES)
+        formfield_callback = dates.record_date_formfield
         widgets = {
             **{name: date_input() for name in PLAN_FIELD_NAMES if name.endswith(("_on", "_start", "_end"))},
             "objective": forms.Textarea(attrs={"rows": 3}),
@@ -234,10 +240,11 @@ class TeamMemberForm(USWDSFormMixin, forms.Form):
         }
 
 
-class ItineraryForm(USWDSFormMixin, forms.ModelForm):
+class ItineraryForm(VersionedFormMixin, USWDSFormMixin, forms.ModelForm):
     class Meta:
         model = ItineraryItem
         fields = ["kind", "day", "start_time", "location", "facility", "notes"]
+        formfield_callback = dates.record_date_formfield
         widgets = {
             "day": date_input(),
             "start_time": forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
@@ -280,10 +287,11 @@ class VisitFacilityAddForm(USWDSFormMixin, forms.Form):
         self.fields["facility"].queryset = selectors.facilities_not_listed(case=case)
 
 
-class VisitFacilityForm(USWDSFormMixin, forms.ModelForm):
+class VisitFacilityForm(VersionedFormMixin, USWDSFormMixin, forms.ModelForm):
     class Meta:
         model = VisitFacility
         fields = ["status", "visited_on", "self_assessment_received_on", "notes"]
+        formfield_callback = dates.record_date_formfield
         widgets = {
             "visited_on": date_input(),
             "self_assessment_received_on": date_input(),

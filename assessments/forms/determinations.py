@@ -8,6 +8,7 @@ from assessments.choices import Basis, Outcome
 from assessments.forms.cases import CHOOSE, date_input
 from countries.forms import USWDSFormMixin, country_label
 from countries.models import Country
+from ips.dates import DateKind, RecordDateField
 
 
 class RecommendForm(USWDSFormMixin, forms.Form):
@@ -19,7 +20,7 @@ class RecommendForm(USWDSFormMixin, forms.Form):
         help_text="Required only for a not substantially implementing outcome [NVIC 02-05 5.e(1)].",
     )
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), help_text="For official use only.")
-    effective_date = forms.DateField(widget=date_input())
+    effective_date = RecordDateField(kind=DateKind.PLANNED, widget=date_input())
 
     def __init__(self, *args, access_denied: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,7 +70,7 @@ class CredibleReportForm(USWDSFormMixin, forms.Form):
         queryset=Country.objects.order_by("name"), to_field_name="iso3", empty_label="- Select a country -"
     )
     source_agency = forms.CharField(max_length=200, help_text="The U.S. agency or accepted source of the report.")
-    report_date = forms.DateField(widget=date_input())
+    report_date = RecordDateField(kind=DateKind.HAPPENED, widget=date_input())
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args, **kwargs):

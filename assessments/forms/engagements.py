@@ -9,6 +9,8 @@ from assessments.choices import EngagementKind
 from assessments.forms.cases import CHOOSE, date_input, dates_in_order
 from assessments.models import Engagement, Finding
 from countries.forms import USWDSFormMixin
+from ips import dates
+from ips.forms import VersionedFormMixin
 
 
 class FindingChoices(forms.ModelMultipleChoiceField):
@@ -25,7 +27,7 @@ class EngagementFilterForm(USWDSFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=[("", "Any kind")] + EngagementKind.choices, required=False)
 
 
-class EngagementForm(USWDSFormMixin, forms.ModelForm):
+class EngagementForm(VersionedFormMixin, USWDSFormMixin, forms.ModelForm):
     findings = FindingChoices(
         queryset=Finding.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         label="Findings it addresses", help_text="The country's open findings.",
@@ -34,6 +36,7 @@ class EngagementForm(USWDSFormMixin, forms.ModelForm):
     class Meta:
         model = Engagement
         fields = ["kind", "title", "start_date", "end_date", "participants", "summary", "findings"]
+        formfield_callback = dates.record_date_formfield
         widgets = {
             "start_date": date_input(),
             "end_date": date_input(),

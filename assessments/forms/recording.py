@@ -9,13 +9,16 @@ from assessments.choices import FindingMethod, FindingStatus, Rating, Severity
 from assessments.constants import EVIDENCE_CONTENT_TYPES
 from assessments.models import ChecklistItem, ChecklistTemplate, Finding, ReportVersion
 from countries.forms import USWDSFormMixin
+from ips.dates import DateKind, RecordDateField
+from ips.forms import VersionedFormMixin
 from ips.uploads import UploadField, UploadFormMixin
 
 CHOOSE = [("", "- Select -")]
 
 
-class ChecklistAnswerForm(USWDSFormMixin, forms.Form):
-    """The rating and notes of one checklist question, for the government or one facility."""
+class ChecklistAnswerForm(VersionedFormMixin, USWDSFormMixin, forms.Form):
+    """The rating and notes of one checklist question, for the government or one facility, with the
+    version of the answer they were loaded with (0: not answered yet)."""
 
     rating = forms.ChoiceField(
         choices=Rating.choices, widget=forms.RadioSelect, error_messages={"required": "Choose a rating."}
@@ -38,7 +41,7 @@ class FacilityChoiceField(forms.ModelChoiceField):
         return f"{obj.port.name}: {obj.name} ({obj.imo_number})"
 
 
-class FindingForm(USWDSFormMixin, forms.Form):
+class FindingForm(VersionedFormMixin, USWDSFormMixin, forms.Form):
     """A finding as the team writes it; the facility and checklist item come from the case."""
 
     title = forms.CharField(max_length=200)
@@ -56,8 +59,9 @@ class FindingForm(USWDSFormMixin, forms.Form):
     rationale = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Why it is a finding")
     severity = forms.ChoiceField(choices=CHOOSE + Severity.choices)
     recommendation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    shared_with_host_on = forms.DateField(
-        required=False, label="Shared with host counterparts on", widget=forms.DateInput(attrs={"type": "date"}),
+    shared_with_host_on = RecordDateField(
+        kind=DateKind.HAPPENED, required=False, label="Shared with host counterparts on",
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Findings are shared with host counterparts daily.",
     )
 
@@ -69,6 +73,8 @@ class FindingForm(USWDSFormMixin, forms.Form):
     def __init__(self, data=None, files=None, *, facilities, items, finding: Finding | None = None, **kwargs):
         if finding is not None and data is None:
             kwargs.setdefault("initial", {name: getattr(finding, name) for name in self.SERVICE_FIELDS})
+        if finding is not None:
+            kwargs.setdefault("version", finding.version)
         super().__init__(data, files, **kwargs)
         self.fields["facility"].queryset = facilities
         self.fields["checklist_item"].queryset = items
@@ -77,7 +83,7 @@ class FindingForm(USWDSFormMixin, forms.Form):
         return {name: self.cleaned_data.get(name) for name in self.SERVICE_FIELDS}
 
 
-class FindingStatusForm(USWDSFormMixin, forms.Form):
+class FindingStatusForm(VersionedFormMixin, USWDSFormMixin, forms.Form):
     status = forms.ChoiceField(choices=FindingStatus.choices, label="New status")
     comment = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Optional: why the status changes."

@@ -6,6 +6,8 @@ from django.urls import reverse
 from assessments import constants
 from assessments.choices import OPEN_STATES, AssessmentState, ItineraryKind, VisitFacilityStatus
 from countries.querysets import RestrictedQuerySet
+from ips.concurrency import Versioned
+from ips.dates import CheckedDatesMixin, DateKind, shift
 
 
 class AssessmentQuerySet(RestrictedQuerySet):
@@ -13,8 +15,19 @@ class AssessmentQuerySet(RestrictedQuerySet):
         return self.filter(state__in=OPEN_STATES)
 
 
-class Assessment(models.Model):
+class Assessment(CheckedDatesMixin, models.Model):
     """A country assessment: the visit case from planning to the determination."""
+
+    record_dates = {
+        "proposed_start": DateKind.PLANNED,
+        "proposed_end": DateKind.PLANNED,
+        "visit_start": DateKind.PLANNED,
+        "visit_end": DateKind.PLANNED,
+        "informal_notice_on": DateKind.HAPPENED,
+        "visit_request_sent_on": DateKind.HAPPENED,
+        "host_confirmed_on": DateKind.HAPPENED,
+        "questionnaire_received_on": DateKind.HAPPENED,
+    }
 
     country = models.ForeignKey("countries.Country", on_delete=models.PROTECT, related_name="assessments")
     ipslo = models.ForeignKey(
@@ -93,22 +106,24 @@ class Assessment(models.Model):
     def visit_first_day(self):
         return self.visit_start or self.proposed_start
 
+    # The deadlines are None without visit dates, or when a stored date lies so close to the calendar's
+    # first day that the deadline would fall before it.
+
     @property
     def questionnaire_due(self):
-        day = self.visit_first_day
-        return day - constants.QUESTIONNAIRE_LEAD if day else None
+        return shift(self.visit_first_day, -constants.QUESTIONNAIRE_LEAD)
 
     @property
     def facility_self_assessment_due(self):
-        day = self.visit_first_day
-        return day - constants.FACILITY_SELF_ASSESSMENT_LEAD if day else None
+        return shift(self.visit_first_day, -constants.FACILITY_SELF_ASSESSMENT_LEAD)
 
     @property
     def visit_request_window(self):
         day = self.visit_first_day
-        if not day:
+        opens, closes = shift(day, -constants.VISIT_REQUEST_EARLIEST), shift(day, -constants.VISIT_REQUEST_LATEST)
+        if opens is None or closes is None:
             return None
-        return day - constants.VISIT_REQUEST_EARLIEST, day - constants.VISIT_REQUEST_LATEST
+        return opens, closes
 
     @property
     def visit_request_outside_window(self) -> bool:
@@ -147,8 +162,10 @@ class TeamMember(models.Model):
         return f"{self.name} ({self.agency})"
 
 
-class VisitFacility(models.Model):
+class VisitFacility(CheckedDatesMixin, Versioned):
     """A port facility on the case's list: proposed, approved with the host, then visited."""
+
+    record_dates = {"visited_on": DateKind.HAPPENED, "self_assessment_received_on": DateKind.HAPPENED}
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="visit_facilities")
     facility = models.ForeignKey("countries.PortFacility", on_delete=models.PROTECT, related_name="+")
@@ -173,7 +190,9 @@ class VisitFacility(models.Model):
         return str(self.facility)
 
 
-class ItineraryItem(models.Model):
+class ItineraryItem(CheckedDatesMixin, Versioned):
+    record_dates = {"day": DateKind.PLANNED}
+
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="itinerary")
     kind = models.CharField(max_length=20, choices=ItineraryKind.choices)
     day = models.DateField()

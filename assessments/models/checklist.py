@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from assessments.choices import ChecklistScope, Rating
+from ips.concurrency import Versioned
 
 
 class ChecklistTemplate(models.Model):
@@ -58,7 +59,7 @@ class ChecklistItem(models.Model):
         return f"{self.code} {self.text[:60]}"
 
 
-class ChecklistResponse(models.Model):
+class ChecklistResponse(Versioned):
     """The rating of one checklist item for the government, or for one visited facility."""
 
     assessment = models.ForeignKey("assessments.Assessment", on_delete=models.CASCADE, related_name="responses")

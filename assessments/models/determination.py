@@ -4,10 +4,13 @@ from django.db.models import Q
 
 from assessments.choices import Basis, DeterminationSource, DeterminationState, Outcome
 from countries.querysets import RestrictedQuerySet
+from ips.dates import CheckedDatesMixin, DateKind
 
 
-class CredibleReport(models.Model):
+class CredibleReport(CheckedDatesMixin, models.Model):
     """A report by another U.S. agency or an accepted source [NVIC 5.e(1)(c)]."""
+
+    record_dates = {"report_date": DateKind.HAPPENED}
 
     country = models.ForeignKey("countries.Country", on_delete=models.PROTECT, related_name="credible_reports")
     source_agency = models.CharField(max_length=200)
@@ -25,11 +28,13 @@ class CredibleReport(models.Model):
         return f"{self.source_agency}, {self.report_date:%d %b %Y}"
 
 
-class Determination(models.Model):
+class Determination(CheckedDatesMixin, models.Model):
     """A country's security compliance determination: recommended by LANT-51, decided by PSA-1.
 
     An approved determination never changes; a later approved one supersedes it.
     """
+
+    record_dates = {"effective_date": DateKind.PLANNED}
 
     country = models.ForeignKey("countries.Country", on_delete=models.PROTECT, related_name="determinations")
     source = models.CharField(max_length=20, choices=DeterminationSource.choices)

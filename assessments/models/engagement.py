@@ -3,10 +3,14 @@ from django.db import models
 from django.db.models import Q
 
 from assessments.choices import EngagementKind
+from ips.concurrency import Versioned
+from ips.dates import CheckedDatesMixin, DateKind
 
 
-class Engagement(models.Model):
+class Engagement(CheckedDatesMixin, Versioned):
     """An engagement other than a full country assessment [PSA-WI-01 G]."""
+
+    record_dates = {"start_date": DateKind.PLANNED, "end_date": DateKind.PLANNED}
 
     country = models.ForeignKey("countries.Country", on_delete=models.PROTECT, related_name="engagements")
     kind = models.CharField(max_length=30, choices=EngagementKind.choices)

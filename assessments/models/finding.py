@@ -2,10 +2,14 @@ from django.conf import settings
 from django.db import models
 
 from assessments.choices import FindingMethod, FindingStatus, Severity
+from ips.concurrency import Versioned
+from ips.dates import CheckedDatesMixin, DateKind
 
 
-class Finding(models.Model):
+class Finding(CheckedDatesMixin, Versioned):
     """A finding of a visit: country-level, or at one port facility."""
+
+    record_dates = {"shared_with_host_on": DateKind.HAPPENED}
 
     assessment = models.ForeignKey("assessments.Assessment", on_delete=models.CASCADE, related_name="findings")
     number = models.PositiveIntegerField(help_text="Sequence within the case.")

@@ -18,7 +18,7 @@ from assessments.models import (
 from assessments.workflow import MOVES
 from countries.choices import AssignmentKind
 from countries.models import Country, PortfolioAssignment
-from ips import permissions
+from ips import concurrency, permissions
 from ips.audit import acting_as
 
 PLAN_FIELDS = (
@@ -99,7 +99,9 @@ def assessment_transition(*, assessment: Assessment, name: str, by, comment: str
     case = _locked(assessment)
     permissions.enforce(by, f"assessments.move_{move.name}", case)
     if move.target is not None and case.state == move.target and case.state not in move.sources:
-        return case  # already there (someone made the same move a moment ago): nothing to do
+        # Someone made the same step a moment ago (or the form was sent twice): refused, so that the
+        # comment typed with it is not silently dropped.
+        raise WorkflowError(ErrorCode.ALREADY_IN_STATE)
     if case.state not in move.sources:
         raise WorkflowError(ErrorCode.NOT_ALLOWED_FROM_STATE)
     if move.via_determination and not _from_determination:
@@ -186,9 +188,13 @@ def visit_facility_add(*, assessment: Assessment, facility, by) -> VisitFacility
 
 
 @transaction.atomic
-def visit_facility_update(*, visit_facility: VisitFacility, by, data: dict) -> VisitFacility:
+def visit_facility_update(*, visit_facility: VisitFacility, by, data: dict,
+                          expected_version: int | None = None) -> VisitFacility:
+    """Record a facility's status, visit and self-assessment. With ``expected_version`` (the version the
+    editor loaded) a change saved meanwhile by someone else is not overwritten: ConcurrentEditError."""
     _require(by, "assessments.record_assessment", visit_facility.assessment)
-    item = VisitFacility.objects.select_for_update().get(pk=visit_facility.pk)
+    item = concurrency.lock(VisitFacility.objects.select_related("facility"), pk=visit_facility.pk,
+                            expected=expected_version, what=f"{visit_facility.facility.name} on this case")
     fields = [name for name in ("status", "visited_on", "self_assessment_received_on", "notes") if name in data]
     for name in fields:
         setattr(item, name, data[name])
@@ -197,20 +203,27 @@ def visit_facility_update(*, visit_facility: VisitFacility, by, data: dict) -> V
         fields.append("visited_on")
     item.full_clean()
     with acting_as(by):
-        item.save(update_fields=sorted(set(fields)))
+        concurrency.save(item, update_fields=sorted(set(fields)))
     return item
 
 
 @transaction.atomic
-def itinerary_item_save(*, assessment: Assessment, by, data: dict, item: ItineraryItem | None = None) -> ItineraryItem:
+def itinerary_item_save(*, assessment: Assessment, by, data: dict, item: ItineraryItem | None = None,
+                        expected_version: int | None = None) -> ItineraryItem:
+    """Add an item to the itinerary, or change ``item``; ``expected_version`` as for
+    :func:`visit_facility_update`."""
     _require(by, "assessments.change_plan", assessment)
-    item = item or ItineraryItem(assessment=assessment)
+    if item is None:
+        item = ItineraryItem(assessment=assessment)
+    else:
+        item = concurrency.lock(ItineraryItem.objects, pk=item.pk, expected=expected_version,
+                                what="This itinerary item")
     for name in ("kind", "day", "start_time", "location", "facility", "notes"):
         if name in data:
             setattr(item, name, data[name])
     item.full_clean()
     with acting_as(by):
-        item.save()
+        concurrency.save(item)
     return item
 
 

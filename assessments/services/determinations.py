@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -93,7 +92,7 @@ def determination_approve(*, determination: Determination, by, comment: str = ""
             )
         country_status_refresh(country=locked.country)
         _raise_listing_proposal(locked)
-    transaction.on_commit(partial(_queue_letter, locked.pk))
+    _owe_letter(locked.pk)
     determination.state = locked.state
     return locked
 
@@ -105,11 +104,12 @@ def _raise_listing_proposal(determination: Determination) -> None:
     listing_proposals_raise(determination=determination)
 
 
-def _queue_letter(determination_id: int) -> None:
-    """After the approval commits, a job writes the letter the outcome calls for."""
-    from correspondence.services import determination_letter_enqueue
+def _owe_letter(determination_id: int) -> None:
+    """In the approval's transaction: the job that writes the letter the outcome calls for is recorded
+    in the outbox (ips.jobs) and sent to the broker once the approval commits, or later if it cannot be."""
+    from correspondence.services import determination_letter_owe
 
-    determination_letter_enqueue(determination_id=determination_id)
+    determination_letter_owe(determination_id=determination_id)
 
 
 @transaction.atomic

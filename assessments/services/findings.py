@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from assessments.choices import Rating
 from assessments.constants import EVIDENCE_CONTENT_TYPES
 from assessments.models import Assessment, ChecklistItem, ChecklistResponse, Evidence, Finding, FindingStatusChange
-from ips import permissions, uploads
+from ips import concurrency, permissions, uploads
 from ips.audit import acting_as
 
 FINDING_FIELDS = (
@@ -49,40 +49,50 @@ def finding_create(*, assessment: Assessment, by, data: dict) -> Finding:
 
 
 @transaction.atomic
-def finding_update(*, finding: Finding, by, data: dict) -> Finding:
+def finding_update(*, finding: Finding, by, data: dict, expected_version: int | None = None) -> Finding:
+    """Change a finding's text and classification. With ``expected_version`` (the version the editor
+    loaded) a change made meanwhile by someone else is not overwritten: ConcurrentEditError."""
     _require(by, "assessments.change_finding", finding)
-    locked = Finding.objects.select_for_update().select_related("assessment").get(pk=finding.pk)
+    locked = concurrency.lock(Finding.objects.select_related("assessment"), pk=finding.pk, expected=expected_version)
     fields = [name for name in FINDING_FIELDS if name in data]
     for name in fields:
         setattr(locked, name, data[name])
     locked.full_clean(exclude=["assessment"])
     _check_belongs(locked.assessment, locked)
     with acting_as(by):
-        locked.save(update_fields=[*fields, "updated_at"])
+        concurrency.save(locked, update_fields=[*fields, "updated_at"])
     return locked
 
 
 @transaction.atomic
-def finding_set_status(*, finding: Finding, by, status: str, comment: str = "") -> Finding:
+def finding_set_status(*, finding: Finding, by, status: str, comment: str = "",
+                       expected_version: int | None = None) -> Finding:
     """Move a finding to a new status, keeping its history. Closed cases' findings still move
-    (mitigation and closure happen after the visit), for LANT-51 and the country's IPSLO."""
+    (mitigation and closure happen after the visit), for LANT-51 and the country's IPSLO.
+    ``expected_version`` as for :func:`finding_update`."""
     locked = Finding.objects.select_for_update().select_related("assessment").get(pk=finding.pk)
     permissions.enforce(by, "assessments.change_finding_status", locked)
+    concurrency.check(locked, expected_version)
     if status == locked.status:
         return locked
     old = locked.status
     locked.status = status
     locked.full_clean(exclude=["assessment"])
     with acting_as(by):
-        locked.save(update_fields=["status", "updated_at"])
+        concurrency.save(locked, update_fields=["status", "updated_at"])
         FindingStatusChange.objects.create(finding=locked, from_status=old, to_status=status, by=by, comment=comment)
     return locked
 
 
 @transaction.atomic
 def checklist_answer(*, assessment: Assessment, item: ChecklistItem, by, rating: str, notes: str = "",
-                     visit_facility=None) -> ChecklistResponse:
-    """Record (or change) the rating of one item for the government or one visited facility."""
+                     visit_facility=None, expected_version: int | None = None) -> ChecklistResponse:
+    """Record (or change) the rating of one item for the government or one visited facility.
+
+    ``expected_version`` is the version of the answer the person saw (0: not answered yet); an answer
+    saved meanwhile by someone else is not overwritten (ConcurrentEditError). Saving the values
+    already stored changes nothing (and is no conflict, whoever stored them).
+    """
     _require(by, "assessments.change_checklistresponse", assessment)
     errors = {}
     if item.section.template_id != assessment.checklist_template_id:
@@ -97,21 +107,28 @@ def checklist_answer(*, assessment: Assessment, item: ChecklistItem, by, rating:
         errors["rating"] = "Choose a rating."
     if errors:
         raise ValidationError(errors)
-    response = (
-        ChecklistResponse.objects.select_for_update()
-        .filter(assessment=assessment, item=item, visit_facility=visit_facility)
-        .first()
-    )
+    answers = ChecklistResponse.objects.filter(assessment=assessment, item=item, visit_facility=visit_facility)
+    response = answers.select_for_update().select_related("answered_by").first()
+    if response is None and expected_version:
+        raise ValidationError("This answer no longer exists. Reload the checklist.", code="missing")
+    what = f"The answer to {item.code}"
+    if response is not None:
+        if response.rating == rating and response.notes == notes:
+            return response  # already so, whoever saved it: nothing to overwrite
+        concurrency.check(response, expected_version, what=what)
     with acting_as(by):
         if response is None:
-            response = ChecklistResponse(
-                assessment=assessment, item=item, visit_facility=visit_facility, answered_by=by
-            )
+            response = ChecklistResponse(assessment=assessment, item=item, visit_facility=visit_facility)
         response.rating = rating
         response.notes = notes
         response.answered_by = by
         response.full_clean(validate_constraints=False)
-        response.save()
+        try:
+            with transaction.atomic():
+                concurrency.save(response)
+        except IntegrityError:
+            # Someone else gave the first answer a moment ago: theirs stands.
+            raise concurrency.ConcurrentEditError(answers.select_related("answered_by").get(), what=what) from None
     return response
 
 

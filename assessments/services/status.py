@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from dateutil.relativedelta import relativedelta
 from django.db.models import Max
 
@@ -8,6 +10,7 @@ from assessments.constants import REASSESSMENT_INTERVAL_YEARS
 from assessments.models import Assessment, Determination
 from countries.choices import ComplianceStatus
 from countries.models import Country
+from ips.dates import shift
 
 
 def country_status_refresh(*, country: Country) -> Country:
@@ -24,7 +27,10 @@ def country_status_refresh(*, country: Country) -> Country:
         "compliance_status": latest.outcome if latest else ComplianceStatus.UNDETERMINED,
         "determination_date": latest.effective_date if latest else None,
         "last_assessment_date": last_visit,
-        "next_assessment_due": last_visit + relativedelta(years=REASSESSMENT_INTERVAL_YEARS) if last_visit else None,
+        # A visit stored at the calendar's end is due again at its last day rather than overflowing it.
+        "next_assessment_due": (
+            (shift(last_visit, relativedelta(years=REASSESSMENT_INTERVAL_YEARS)) or dt.date.max) if last_visit else None
+        ),
     }
     changed = [name for name, value in values.items() if getattr(country, name) != value]
     if changed:

@@ -32,6 +32,7 @@ from assessments.views import cases_determinations, cases_engagements
 from assessments.views.common import case_context, case_for
 from assessments.workflow import MOVES
 from ips import permissions
+from ips.forms import answer_status, apply_service_error
 
 CASES_PER_PAGE = 50
 
@@ -92,12 +93,9 @@ def case_create(request):
 
 
 def _service_errors_to(form, error: ValidationError, *, fallback: str) -> None:
-    """A service's errors beside their fields; errors naming no field of the form go beside ``fallback``."""
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            form.add_error(name if name in form.fields else fallback, texts)
-    else:
-        form.add_error(fallback, error.messages)
+    """A service's errors beside their fields; errors naming no field of the form go beside ``fallback``;
+    a save over someone else's change is shown as a conflict (ips.forms)."""
+    apply_service_error(form, error, fallback=fallback)
 
 
 # --- plan ------------------------------------------------------------------------------------
@@ -214,7 +212,8 @@ def _itinerary_save(request, case, item: ItineraryItem | None):
     form = ItineraryForm(request.POST, case=case, prefix="item", instance=item)
     if form.is_valid():
         try:
-            saved = services.itinerary_item_save(assessment=case, by=request.user, data=form.service_data(), item=item)
+            saved = services.itinerary_item_save(assessment=case, by=request.user, data=form.service_data(), item=item,
+                                                 expected_version=form.expected_version)
         except WorkflowError as exc:
             form.add_error(None, exc.messages)
         except ValidationError as exc:
@@ -226,7 +225,7 @@ def _itinerary_save(request, case, item: ItineraryItem | None):
                 return redirect(reverse("assessments:team", args=[case.pk]) + "#itinerary")
             return _team_response(request, case, section="itinerary", notice=notice)
     return _team_response(
-        request, case, section="itinerary", itinerary_form=form, editing=item
+        request, case, section="itinerary", itinerary_form=form, editing=item, status=answer_status(form)
     )
 
 
@@ -329,7 +328,8 @@ def visit_facility_update(request, pk: int, item_pk: int):
     form = VisitFacilityForm(request.POST, instance=item, prefix=f"vf{item.pk}")
     if form.is_valid():
         try:
-            services.visit_facility_update(visit_facility=item, by=request.user, data=form.service_data())
+            services.visit_facility_update(visit_facility=item, by=request.user, data=form.service_data(),
+                                           expected_version=form.expected_version)
         except WorkflowError as exc:
             form.add_error(None, exc.messages)
         except ValidationError as exc:
@@ -340,7 +340,7 @@ def visit_facility_update(request, pk: int, item_pk: int):
                 messages.success(request, notice)
                 return redirect("assessments:facilities", pk=case.pk)
             return _facilities_response(request, case, notice=notice)
-    return _facilities_response(request, case, bound=form, bound_pk=item.pk)
+    return _facilities_response(request, case, bound=form, bound_pk=item.pk, status=answer_status(form))
 
 
 # --- history ---------------------------------------------------------------------------------

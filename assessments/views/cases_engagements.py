@@ -15,6 +15,7 @@ from assessments.errors import WorkflowError
 from assessments.forms.engagements import EngagementFilterForm, EngagementForm
 from countries.models import Country
 from ips import permissions
+from ips.forms import answer_status, apply_service_error
 
 ENGAGEMENTS_PER_PAGE = 50
 
@@ -31,16 +32,12 @@ def _save(request, form: EngagementForm, *, country=None, engagement=None):
     try:
         saved = services.engagement_save(
             by=request.user, data=form.service_data(), findings=list(form.cleaned_data["findings"]),
-            country=country, engagement=engagement,
+            country=country, engagement=engagement, expected_version=form.expected_version,
         )
     except WorkflowError as exc:
         form.add_error(None, exc.messages)
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, texts in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, texts)
-        else:
-            form.add_error(None, exc.messages)
+        apply_service_error(form, exc)
     else:
         return saved
     return None
@@ -125,7 +122,7 @@ def engagement_edit(request, pk: int):
             return redirect("assessments:engagement", pk=saved.pk)
     return render(
         request, "assessments/engagement_form.html",
-        {"form": form, "country": engagement.country, "engagement": engagement},
+        {"form": form, "country": engagement.country, "engagement": engagement}, status=answer_status(form),
     )
 
 

@@ -21,6 +21,7 @@ from assessments.models import Assessment, Evidence, Finding
 from assessments.views.common import case_context, case_for
 from assessments.views.recording_common import template_for, wants_partial
 from ips import permissions
+from ips.forms import answer_status
 from ips.upload_handlers import submitted_files
 
 
@@ -74,17 +75,21 @@ def _finding_form(case: Assessment, data=None, *, finding: Finding | None = None
     )
 
 
+def _status_form(finding: Finding, data=None) -> FindingStatusForm:
+    return FindingStatusForm(data, prefix=f"s{finding.pk}", initial={"status": finding.status}, version=finding.version)
+
+
 def _row(finding: Finding, rights: FindingRights, **forms) -> FindingRow:
     row = FindingRow(finding=finding, **forms)
     if rights.status and row.status_form is None:
-        row.status_form = FindingStatusForm(prefix=f"s{finding.pk}", initial={"status": finding.status})
+        row.status_form = _status_form(finding)
     if rights.evidence and row.evidence_form is None:
         row.evidence_form = EvidenceForm(prefix=f"e{finding.pk}")
     return row
 
 
 def _findings_page(request, case: Assessment, *, new_form: FindingForm | None = None,
-                   override: FindingRow | None = None):
+                   override: FindingRow | None = None, status: int = 200):
     rights = _rights(request.user, case)
     rows = []
     for finding in selectors.findings_for_case(case=case):
@@ -97,7 +102,7 @@ def _findings_page(request, case: Assessment, *, new_form: FindingForm | None = 
         new_form = _finding_form(case)
     context = case_context(request, case, "findings", rows=rows, rights=rights, new_form=new_form)
     return render(request, template_for(request, "assessments/findings.html", "assessments/findings_body.html"),
-                  context)
+                  context, status=status)
 
 
 def _finding_or_404(case: Assessment, finding_id: int) -> Finding:
@@ -107,8 +112,9 @@ def _finding_or_404(case: Assessment, finding_id: int) -> Finding:
     return finding
 
 
-def _render_row(request, case: Assessment, row: FindingRow, rights: FindingRights, **extra):
-    return render(request, "assessments/finding_row.html", {"case": case, "row": row, "rights": rights, **extra})
+def _render_row(request, case: Assessment, row: FindingRow, rights: FindingRights, *, status: int = 200, **extra):
+    return render(request, "assessments/finding_row.html", {"case": case, "row": row, "rights": rights, **extra},
+                  status=status)
 
 
 def _back_to(case: Assessment, finding: Finding):
@@ -173,7 +179,8 @@ def finding_edit(request, pk: int, finding_id: int):
         form = _finding_form(case, request.POST, finding=finding)
         if form.is_valid():
             try:
-                services.finding_update(finding=finding, by=request.user, data=form.service_data())
+                services.finding_update(finding=finding, by=request.user, data=form.service_data(),
+                                        expected_version=form.expected_version)
             except ValidationError as exc:
                 form.add_service_error(exc)
             else:
@@ -182,9 +189,10 @@ def finding_edit(request, pk: int, finding_id: int):
                     return _back_to(case, finding)
                 row = _row(_finding_or_404(case, finding.pk), rights)
                 return _render_row(request, case, row, rights, notice=f"Finding {finding.number} saved.")
+    status = answer_status(form)
     if wants_partial(request):
-        return _render_row(request, case, _row(finding, rights, edit_form=form), rights)
-    return _findings_page(request, case, override=FindingRow(finding=finding, edit_form=form))
+        return _render_row(request, case, _row(finding, rights, edit_form=form), rights, status=status)
+    return _findings_page(request, case, override=FindingRow(finding=finding, edit_form=form), status=status)
 
 
 @login_required
@@ -194,15 +202,16 @@ def finding_status(request, pk: int, finding_id: int):
     finding = _finding_or_404(case, finding_id)
     permissions.require(request.user, "assessments.change_finding_status", finding)
     rights = _rights(request.user, case)
-    form = FindingStatusForm(request.POST, prefix=f"s{finding.pk}")
+    form = _status_form(finding, request.POST)
     if form.is_valid():
         try:
             services.finding_set_status(
                 finding=finding, by=request.user, status=form.cleaned_data["status"],
-                comment=form.cleaned_data["comment"],
+                comment=form.cleaned_data["comment"], expected_version=form.expected_version,
             )
         except ValidationError as exc:
             form.add_service_error(exc)
+            finding = _finding_or_404(case, finding.pk)  # shown as saved now, beside the refused change
         else:
             finding = _finding_or_404(case, finding.pk)
             notice = f"Finding {finding.number} is now {finding.get_status_display().lower()}."
@@ -210,9 +219,10 @@ def finding_status(request, pk: int, finding_id: int):
                 messages.success(request, notice)
                 return _back_to(case, finding)
             return _render_row(request, case, _row(finding, rights), rights, notice=notice)
+    status = answer_status(form)
     if wants_partial(request):
-        return _render_row(request, case, _row(finding, rights, status_form=form), rights)
-    return _findings_page(request, case, override=FindingRow(finding=finding, status_form=form))
+        return _render_row(request, case, _row(finding, rights, status_form=form), rights, status=status)
+    return _findings_page(request, case, override=FindingRow(finding=finding, status_form=form), status=status)
 
 
 @login_required

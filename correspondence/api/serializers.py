@@ -32,3 +32,12 @@ class LetterDetailSerializer(LetterSerializer):
 
     class Meta(LetterSerializer.Meta):
         fields = [*LetterSerializer.Meta.fields, "replaces", "addressee_name", "subject", "body"]
+
+
+class LetterWordingSerializer(serializers.ModelSerializer):
+    """The parts of a draft that can be edited before approval (PATCH, with If-Match)."""
+
+    class Meta:
+        model = Letter
+        fields = ["subject", "letter_date", "addressee_name", "addressee_address", "via", "body", "signatory_name",
+                  "signatory_title"]

@@ -13,11 +13,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, renderers, viewsets
 from rest_framework.exceptions import NotFound
 
-from correspondence import selectors
-from correspondence.api.serializers import LetterDetailSerializer, LetterSerializer
+from correspondence import selectors, services
+from correspondence.api.serializers import LetterDetailSerializer, LetterSerializer, LetterWordingSerializer
 from correspondence.choices import JobState
+from ips.api.conditional import VersionedUpdateMixin
 from ips.api.permissions import IPSPermission
-from ips.api.schema import OBJECT_READ_ERRORS, READ_ERRORS
+from ips.api.schema import IF_MATCH, OBJECT_READ_ERRORS, READ_ERRORS, VERSIONED_WRITE_ERRORS
 
 
 def _private_file(handle, *, filename: str) -> FileResponse:
@@ -44,11 +45,21 @@ class PDFRenderer(renderers.BaseRenderer):
     list=extend_schema(summary="Letters the user may see", description="FOUO letters only to those with a need "
                        "to know. Metadata only: the wording is on a letter's own resource.",
                        responses={200: LetterSerializer(many=True), **READ_ERRORS}),
-    retrieve=extend_schema(summary="One letter", responses={200: LetterDetailSerializer, **OBJECT_READ_ERRORS}),
+    retrieve=extend_schema(summary="One letter", description="The ETag header names the revision of the wording; "
+                           "send it back as If-Match to edit a draft.",
+                           responses={200: LetterDetailSerializer, **OBJECT_READ_ERRORS}),
+    partial_update=extend_schema(
+        summary="Edit a draft letter's wording",
+        description="Needs If-Match with the ETag of the letter as read: wording changed since by someone else "
+                    "is not overwritten (412, with the current ETag). The PDF is rendered again.",
+        parameters=[IF_MATCH], request=LetterWordingSerializer,
+        responses={200: LetterDetailSerializer, **VERSIONED_WRITE_ERRORS},
+    ),
 )
-class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class LetterViewSet(VersionedUpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IPSPermission]
     permission_actions = {"pdf": "correspondence.view_letter"}
+    update_serializer_class = LetterWordingSerializer
 
     @property
     def collection_action(self) -> str | None:
@@ -75,6 +86,9 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_serializer_class(self):
         return LetterSerializer if getattr(self, "action", None) == "list" else LetterDetailSerializer
+
+    def perform_versioned_update(self, instance, data: dict, expected_version: int | None) -> None:
+        services.letter_update(letter=instance, by=self.request.user, data=data, expected_revision=expected_version)
 
     @extend_schema(
         summary="The letter's stored PDF",

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from countries.choices import AssignmentKind
 from countries.models import Country, PortfolioAssignment
+from countries.querysets import overdue_condition
 
 STATUS_FIELDS = (
     "iso2", "iso3", "name", "node", "in_scope", "compliance_status", "determination_date",
@@ -51,13 +52,7 @@ def advisory_changed_at() -> dt.datetime | None:
 
 def overdue_expression(*, on: dt.date):
     """SQL for ``assessments.scheduling.due_status(country=..., on=on).code == "overdue"``."""
-    return Case(
-        When(in_scope=False, then=Value(False)),
-        When(next_assessment_due__isnull=True, then=Value(True)),
-        When(next_assessment_due__lt=on, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
+    return Case(When(overdue_condition(on=on), then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def countries_for_status(*, on: dt.date):

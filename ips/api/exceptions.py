@@ -5,7 +5,8 @@ that cannot be taken yet are listed under ``errors["non_field_errors"]``.
 
 Status codes: 400 bad input (including a step whose conditions are unmet or that needs a comment),
 401 no credentials, 403 refused, 404 not found or outside the user's scope, 409 a step that is not
-possible from the record's current state, 429 throttled.
+possible from the record's current state, 412 an edit based on a version (If-Match) that is no longer
+the record's (``concurrent_edit``, with the current ETag), 428 an edit without If-Match, 429 throttled.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rest_framework.views import set_rollback
 
 from assessments.errors import HTTP_STATUS, WorkflowError
 from ips import permissions
+from ips.concurrency import ConcurrentEditError, etag, is_versioned
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
@@ -75,6 +77,10 @@ def api_exception_handler(exc, context):
     if isinstance(exc, WorkflowError):
         set_rollback()
         return _workflow_response(exc)
+    if isinstance(exc, ConcurrentEditError):  # before ValidationError, which it is
+        set_rollback()
+        headers = {"ETag": etag(exc.instance)} if is_versioned(exc.instance) else {}
+        return Response(error_body(exc.message, exc.code), status=412, headers=headers)
     if isinstance(exc, DjangoValidationError):
         set_rollback()
         return _validation_response(exc)

@@ -39,3 +39,16 @@ CONDITIONAL_HEADERS = [
     OpenApiParameter("If-Modified-Since", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
                      description="An HTTP date; 304 if nothing changed since then."),
 ]
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
+    description="The ETag of the record as you read it (GET it first), e.g. W/\"3\"; * overwrites whatever "
+                "is saved now. Compared on the version, with or without W/.",
+)
+VERSIONED_WRITE_ERRORS = {
+    **OBJECT_READ_ERRORS,
+    400: error("Bad input (listed in errors), or a step not possible from the record's state."),
+    412: error("The record changed since the version named by If-Match (code concurrent_edit): the detail "
+               "names who changed it and when, the ETag header is the current one. Nothing was saved."),
+    428: error("If-Match is missing (code if_match_required). Nothing was saved."),
+}

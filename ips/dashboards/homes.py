@@ -350,8 +350,8 @@ def ipslo_deadlines(*, user: User, on: dt.date) -> Bounded:
                 deadlines.append(Deadline(entry.start, entry.summary, entry.path, MITIGATION,
                                           (entry.start - on).days))
     due = (
-        Country.objects.filter(pk__in=_portfolio(user), in_scope=True)
-        .filter(Q(next_assessment_due__isnull=True) | Q(next_assessment_due__lte=on + REASSESSMENT_HORIZON))
+        Country.objects.filter(pk__in=_portfolio(user))
+        .due_by(day=on + REASSESSMENT_HORIZON)
         .exclude(Exists(_open_case_of_country()))
     )
     due_total = due.count()

@@ -1,11 +1,12 @@
 """Reads of LANT-51's program dashboard (issue LANT-51 program dashboard).
 
 Every panel is one aggregated query (``GROUP BY`` with conditional counts), so the page runs the same
-eight queries whatever the number of countries, cases or findings: compliance status by node, the
+nine queries whatever the number of countries, cases or findings: compliance status by node, the
 reassessments falling due, the open cases by state, the fiscal year's visits, the findings by checklist
-section (and the sections' titles), the open mitigation periods and the countries for the world map.
-Python only shapes the few aggregated rows (and the bounded lists of countries for the map and of
-mitigation periods) and builds the links to the lists behind each number.
+section (and the sections' titles), the open mitigation periods, the countries for the world map and
+the letters whose PDF job stalled. Python only shapes the few aggregated rows (and the bounded lists of
+countries for the map, of mitigation periods and of stalled letters) and builds the links to the lists
+behind each number.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Aggregate, Count, DateTimeField, Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models import Aggregate, Count, DateTimeField, Exists, F, Min, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +27,12 @@ from assessments.choices import OPEN_STATES, UNRESOLVED_FINDING_STATUSES, Assess
 from assessments.models import Assessment, ChecklistSection, Determination, Finding, ReportVersion
 from assessments.scheduling import DUE_WINDOWS, fiscal_year, fiscal_year_bounds, mitigation_end
 from assessments.selectors_planning import DONE_STATES, PLANNED_STATES
+from correspondence.constants import STALLED_LETTERS_SHOWN
+from correspondence.models import Letter
+from correspondence.selectors import stalled_condition
 from countries.choices import ComplianceStatus, NodeCode
 from countries.models import Country
+from countries.querysets import overdue_condition
 
 # The status the map and its table give a country outside the program's scope (landlocked, no seaport).
 OUT_OF_SCOPE = "out_of_scope"
@@ -148,7 +153,7 @@ def reassessments_due(*, today: dt.date) -> list[DueWindow]:
     each window runs from today to today + N days inclusive, so the longer windows include the shorter
     ones, and overdue ones are not in any window. One query.
     """
-    windows = {"overdue": Q(next_assessment_due__isnull=True) | Q(next_assessment_due__lt=today)}
+    windows = {"overdue": overdue_condition(on=today)}
     for days in DUE_WINDOWS:
         windows[f"due_{days}"] = Q(next_assessment_due__gte=today,
                                    next_assessment_due__lte=today + dt.timedelta(days=days))
@@ -453,6 +458,32 @@ def world_map(*, compliance: ComplianceMatrix) -> tuple[dict[str, dict], list[Ma
     return data, list(groups.values())
 
 
+# --- letters stalled ---------------------------------------------------------------------------
+
+
+@dataclass
+class StalledLetters:
+    count: int
+    letters: list[Letter]  # the longest-waiting ones, at most STALLED_LETTERS_SHOWN
+    url: str  # the letters list, filtered to the stalled ones
+    minutes: int  # IPS_LETTER_STALLED_MINUTES
+
+
+def stalled_letters(*, now: dt.datetime) -> StalledLetters:
+    """Letters whose PDF job has been queued or rendering for longer than ``IPS_LETTER_STALLED_MINUTES``
+    (the job was probably lost with a worker or the broker), longest-waiting first.
+
+    One query: the count is a window over the matching rows, computed before the list is cut short.
+    """
+    rows = list(
+        Letter.objects.filter(stalled_condition(now=now)).select_related("country")
+        .annotate(total=Window(Count("pk"))).order_by("job_queued_at", "pk")[:STALLED_LETTERS_SHOWN]
+    )
+    return StalledLetters(count=rows[0].total if rows else 0, letters=rows,
+                          url=_url("correspondence:index", job="stalled"),
+                          minutes=settings.IPS_LETTER_STALLED_MINUTES)
+
+
 # --- the whole dashboard -----------------------------------------------------------------------
 
 
@@ -468,6 +499,7 @@ class ProgramDashboard:
     mitigation: list[MitigationRow]
     map_data: dict[str, dict]
     map_groups: list[MapGroup]
+    stalled_letters: StalledLetters
 
     @property
     def open_cases(self) -> int:
@@ -482,9 +514,10 @@ class ProgramDashboard:
         return sum(section.unresolved for section in self.findings)
 
 
-def program_dashboard(*, today: dt.date | None = None) -> ProgramDashboard:
-    """Every panel of the program dashboard as it stands on ``today``: eight queries in all."""
+def program_dashboard(*, today: dt.date | None = None, now: dt.datetime | None = None) -> ProgramDashboard:
+    """Every panel of the program dashboard as it stands on ``today`` (at ``now``): nine queries in all."""
     today = today or timezone.localdate()
+    now = now or timezone.now()
     compliance = compliance_by_node()
     map_data, map_groups = world_map(compliance=compliance)
     return ProgramDashboard(
@@ -498,4 +531,5 @@ def program_dashboard(*, today: dt.date | None = None) -> ProgramDashboard:
         mitigation=open_mitigation_periods(today=today),
         map_data=map_data,
         map_groups=map_groups,
+        stalled_letters=stalled_letters(now=now),
     )

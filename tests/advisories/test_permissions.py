@@ -38,6 +38,11 @@ def _people(users):
     return {**users, "anonymous": None}
 
 
+def _version(advisory) -> int:
+    """The version of the advisory as saved now: what a page loaded now would send."""
+    return PortSecurityAdvisory.objects.get(pk=advisory.pk).version
+
+
 def _call(client, user, method, url, data=None):
     client.logout()
     if user is not None:
@@ -88,7 +93,8 @@ def test_staff_page_matrix(client, users, world, page, who):
 
 @pytest.mark.parametrize("who", WHO)
 def test_only_psa1_publishes(client, users, world, who):
-    status = _call(client, _people(users).get(who), "post", reverse("advisories:publish", args=[world["draft"].pk]))
+    status = _call(client, _people(users).get(who), "post", reverse("advisories:publish", args=[world["draft"].pk]),
+                   {"version": _version(world["draft"])})
     published = PortSecurityAdvisory.objects.get(pk=world["draft"].pk).status == AdvisoryStatus.IN_FORCE
     assert status == {**PSA1_ON_DRAFT, "psa1": 302}[who]
     assert published is (who == "psa1")
@@ -107,7 +113,8 @@ def test_only_psa1_starts_a_draft(client, users, world, who):
 def test_only_psa1_edits_the_draft(client, users, world, who):
     url = reverse("advisories:edit", args=[world["draft"].pk])
     status = _call(client, _people(users).get(who), "post", url, {**TEXTS, "title": "Changed title",
-                                                                  "effective_date": "2026-09-01"})
+                                                                  "effective_date": "2026-09-01",
+                                                                  "version": _version(world["draft"])})
     assert status == {**PSA1_ON_DRAFT, "psa1": 302}[who]
     assert (PortSecurityAdvisory.objects.get(pk=world["draft"].pk).title == "Changed title") is (who == "psa1")
 
@@ -116,7 +123,8 @@ def test_only_psa1_edits_the_draft(client, users, world, who):
 def test_only_psa1_re_releases(client, users, world, who):
     url = reverse("advisories:correct", args=[world["in_force"].pk])
     status = _call(client, _people(users).get(who), "post", url, {
-        "section": "A", "text": "Corrected.", "effective_date": "2026-10-22", "note": "Correction in Section A."})
+        "section": "A", "text": "Corrected.", "effective_date": "2026-10-22", "note": "Correction in Section A.",
+        "version": _version(world["in_force"])})
     assert status == {**PSA1_ONLY, "psa1": 302}[who]
     assert world["in_force"].releases.count() == (2 if who == "psa1" else 1)
 

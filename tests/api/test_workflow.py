@@ -1,7 +1,5 @@
 """Workflow steps over the API: services called, audit trail written, errors in the one shape."""
 
-import datetime as dt
-
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -10,6 +8,7 @@ from django.urls import reverse
 
 from assessments.models import Assessment, Determination, Transition
 from tests.api.conftest import drive_to
+from tests.assessments.conftest import VISIT_START
 
 SHAPE = {"detail", "code", "errors"}
 
@@ -183,4 +182,4 @@ def test_assessment_detail_has_facilities_and_responses(case, users, token_for):
     assert len(body["facilities"]) == 2 and {f["status"] for f in body["facilities"]} == {"visited"}
     assert len(body["checklist_responses"]) == 2
     assert "submit_report" in body["available_transitions"]
-    assert body["visit_start"] == dt.date(2027, 3, 1).isoformat()
+    assert body["visit_start"] == VISIT_START.isoformat()

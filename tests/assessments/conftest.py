@@ -34,8 +34,14 @@ def case(users, portfolio, checklist, facilities):
     )
 
 
+# The visit drive_to confirms and carries out: the host agreed to 2-6 November 2026 (not the proposed dates),
+# so that every event it records (notice, letter, agreement, facilities visited) lies in the past.
+VISIT_START, VISIT_END = dt.date(2026, 11, 2), dt.date(2026, 11, 6)
+
+
 def drive_to(case, state: str, users, leader=None):
-    """Carry ``case`` through the workflow up to ``state`` (one of the states on the main path)."""
+    """Carry ``case`` through the workflow up to ``state`` (one of the states on the main path): notice and
+    visit request in the summer of 2026, the host's agreement on 1 September, the visit of 2-6 November."""
     ipslo, lant51 = users["ipslo"], users["lant51"]
     path = ["planned", "notified", "confirmed", "preparing", "on_site", "report_drafting", "under_review",
             "awaiting_determination", "closed"]
@@ -47,14 +53,14 @@ def drive_to(case, state: str, users, leader=None):
 
     if target >= 1 and not reached("notified"):
         services.assessment_update_plan(assessment=case, by=ipslo, data={
-            "informal_notice_on": dt.date(2026, 11, 20), "visit_request_sent_on": dt.date(2026, 12, 15)})
+            "informal_notice_on": dt.date(2026, 7, 20), "visit_request_sent_on": dt.date(2026, 8, 10)})
         services.assessment_transition(assessment=case, name="notify", by=ipslo)
     if target >= 2 and not reached("confirmed"):
-        services.assessment_update_plan(assessment=case, by=ipslo, data={"host_confirmed_on": dt.date(2027, 1, 5)})
+        services.assessment_update_plan(assessment=case, by=ipslo, data={"host_confirmed_on": dt.date(2026, 9, 1)})
         services.assessment_transition(assessment=case, name="confirm", by=ipslo)
     if target >= 3 and not reached("preparing"):
         services.assessment_update_plan(assessment=case, by=ipslo, data={
-            "visit_start": dt.date(2027, 3, 1), "visit_end": dt.date(2027, 3, 5)})
+            "visit_start": VISIT_START, "visit_end": VISIT_END})
         services.team_member_add(assessment=case, by=ipslo, user=leader or ipslo, is_leader=True)
         services.assessment_transition(assessment=case, name="prepare", by=ipslo)
     if target >= 4 and not reached("on_site"):
@@ -65,7 +71,7 @@ def drive_to(case, state: str, users, leader=None):
     if target >= 5 and not reached("report_drafting"):
         for vf in case.visit_facilities.all():
             services.visit_facility_update(visit_facility=vf, by=ipslo, data={
-                "status": VisitFacilityStatus.VISITED, "visited_on": dt.date(2027, 3, 2)})
+                "status": VisitFacilityStatus.VISITED, "visited_on": VISIT_START + dt.timedelta(days=1)})
             item = case.checklist_template.sections.get(code="A14.2").items.first()
             services.checklist_answer(assessment=case, item=item, by=ipslo, rating=Rating.MEETS, visit_facility=vf)
         services.assessment_transition(assessment=case, name="finish_visit", by=ipslo)

@@ -180,7 +180,7 @@ def test_proposed_last_day_before_the_first_is_refused(clients, portfolio, check
 
 def test_the_ipslo_saves_the_plan_and_sees_the_due_dates(case, clients):
     response = _post(clients["ipslo"], reverse("assessments:detail", args=[case.pk]), _plan_data(
-        case, visit_start="2027-03-02", visit_end="2027-03-06", questionnaire_received_on="2027-01-10"))
+        case, visit_start="2027-03-02", visit_end="2027-03-06", questionnaire_received_on="2026-11-30"))
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.visit_start == dt.date(2027, 3, 2)
@@ -191,11 +191,15 @@ def test_the_ipslo_saves_the_plan_and_sees_the_due_dates(case, clients):
 
 def test_a_visit_request_letter_outside_the_window_shows_a_warning(case, clients):
     url = reverse("assessments:detail", args=[case.pk])
-    _post(clients["ipslo"], url, _plan_data(case, visit_request_sent_on="2027-02-15"))  # 14 days before
+    # A visit on 10 January 2027: the letter goes between 12 October and 11 November 2026.
+    visit = {"proposed_start": "2027-01-10", "proposed_end": "2027-01-14"}
+    _post(clients["ipslo"], url, _plan_data(case, **visit, visit_request_sent_on="2026-09-01"))  # 131 days before
     case.refresh_from_db()
-    assert case.visit_request_sent_on == dt.date(2027, 2, 15)
+    assert case.visit_request_sent_on == dt.date(2026, 9, 1)
     assert b'id="visit-request-warning"' in clients["ipslo"].get(url).content
-    _post(clients["ipslo"], url, _plan_data(case, visit_request_sent_on="2026-12-15"))  # 76 days before
+    _post(clients["ipslo"], url, _plan_data(case, visit_request_sent_on="2026-11-01"))  # 70 days before
+    case.refresh_from_db()
+    assert case.visit_request_sent_on == dt.date(2026, 11, 1)
     assert b'id="visit-request-warning"' not in clients["ipslo"].get(url).content
 
 
@@ -317,8 +321,8 @@ def test_itinerary_items_are_added_edited_and_deleted(case, clients, facilities)
     assert (item.facility, item.start_time) == (facilities[0], dt.time(9, 30))
     edit_url = reverse("assessments:itinerary_edit", args=[case.pk, item.pk])
     assert b"Save the item" in ipslo.get(edit_url, headers={"HX-Request": "true"}).content
-    assert _post(ipslo, edit_url, {"item-kind": "out_brief", "item-day": "2027-03-05", "item-location": "Embassy"}
-                 ).status_code == 302
+    assert _post(ipslo, edit_url, {"item-kind": "out_brief", "item-day": "2027-03-05", "item-location": "Embassy",
+                                   "item-version": item.version}).status_code == 302
     item.refresh_from_db()
     assert (item.kind, item.location, item.facility) == ("out_brief", "Embassy", None)
     assert _post(ipslo, reverse("assessments:itinerary_delete", args=[case.pk, item.pk])).status_code == 302
@@ -353,12 +357,14 @@ def test_facilities_are_proposed_approved_and_visited(case, clients, facilities)
     assert item.status == VisitFacilityStatus.PROPOSED
     url = reverse("assessments:facility_update", args=[case.pk, item.pk])
     prefix = f"vf{item.pk}"
-    _post(ipslo, url, {f"{prefix}-status": "approved", f"{prefix}-self_assessment_received_on": "2027-02-01"})
+    _post(ipslo, url, {f"{prefix}-status": "approved", f"{prefix}-self_assessment_received_on": "2026-11-02",
+                       f"{prefix}-version": item.version})
     item.refresh_from_db()
-    assert (item.status, item.self_assessment_received_on) == ("approved", dt.date(2027, 2, 1))
-    _post(ipslo, url, {f"{prefix}-status": "visited", f"{prefix}-visited_on": "2027-03-02"})
+    assert (item.status, item.self_assessment_received_on) == ("approved", dt.date(2026, 11, 2))
+    _post(ipslo, url, {f"{prefix}-status": "visited", f"{prefix}-visited_on": "2026-11-24",
+                       f"{prefix}-version": item.version})
     item.refresh_from_db()
-    assert (item.status, item.visited_on) == ("visited", dt.date(2027, 3, 2))
+    assert (item.status, item.visited_on) == ("visited", dt.date(2026, 11, 24))
 
 
 def test_a_facility_of_another_country_cannot_be_added(case, clients, other_country):
@@ -374,7 +380,8 @@ def test_a_visit_date_for_a_facility_not_visited_is_refused(case, clients, users
     item = services.visit_facility_add(assessment=case, facility=facilities[0], by=users["ipslo"])
     prefix = f"vf{item.pk}"
     response = _post(clients["ipslo"], reverse("assessments:facility_update", args=[case.pk, item.pk]), {
-        f"{prefix}-status": "proposed", f"{prefix}-visited_on": "2027-03-02"}, htmx=True)
+        f"{prefix}-status": "proposed", f"{prefix}-visited_on": "2026-11-24", f"{prefix}-version": item.version},
+        htmx=True)
     assert b"Only a visited facility has a visit date" in response.content
     item.refresh_from_db()
     assert item.visited_on is None
@@ -474,7 +481,7 @@ def test_the_panel_lists_what_is_missing_beside_each_step(case, clients):
 
 def test_a_step_whose_conditions_hold_moves_the_case(case, clients, users):
     services.assessment_update_plan(assessment=case, by=users["ipslo"], data={
-        "informal_notice_on": dt.date(2026, 11, 20), "visit_request_sent_on": dt.date(2026, 12, 15)})
+        "informal_notice_on": dt.date(2026, 11, 20), "visit_request_sent_on": dt.date(2026, 12, 1)})
     response = _post(clients["ipslo"], reverse("assessments:transition", args=[case.pk, "notify"]), {
         "next": reverse("assessments:team", args=[case.pk])})
     assert response.status_code == 302

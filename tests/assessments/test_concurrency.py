@@ -86,12 +86,15 @@ def test_two_simultaneous_transitions_make_one_step(case, users):
     import datetime as dt
 
     services.assessment_update_plan(assessment=case, by=users["ipslo"], data={
-        "informal_notice_on": dt.date(2026, 11, 20), "visit_request_sent_on": dt.date(2026, 12, 15)})
+        "informal_notice_on": dt.date(2026, 11, 20), "visit_request_sent_on": dt.date(2026, 12, 1)})
 
     outcomes = _race([
         lambda: services.assessment_transition(assessment=case, name="notify", by=users["ipslo"]),
         lambda: services.assessment_transition(assessment=case, name="notify", by=users["lant51"]),
     ])
 
-    assert all(kind == "ok" for kind, _ in outcomes), outcomes  # the second finds the case already there
+    assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
+    refused = next(value for kind, value in outcomes if kind == "error")
+    # The second finds the case already there and says so (409), rather than dropping its comment silently.
+    assert isinstance(refused, WorkflowError) and refused.error_code == ErrorCode.ALREADY_IN_STATE
     assert Transition.objects.filter(assessment=case, name="notify").count() == 1

@@ -238,7 +238,7 @@ def test_an_approved_determination_cannot_be_changed_through_any_page(recommende
 
 def test_credible_report_then_recommendation_and_approval(clients, country):
     response = clients["psa1"].post(reverse("assessments:credible_report_create"), {
-        "country": country.iso3, "source_agency": "Department of State", "report_date": "2027-01-10",
+        "country": country.iso3, "source_agency": "Department of State", "report_date": "2026-11-10",
         "summary": "Substantial security concerns at the main port."})
     report = CredibleReport.objects.get()
     assert response.status_code == 302
@@ -256,14 +256,14 @@ def test_credible_report_then_recommendation_and_approval(clients, country):
 
 def test_a_credible_report_without_a_summary_is_refused(clients, country):
     response = clients["lant51"].post(reverse("assessments:credible_report_create"), {
-        "country": country.iso3, "source_agency": "DHS", "report_date": "2027-01-10"})
+        "country": country.iso3, "source_agency": "DHS", "report_date": "2026-11-10"})
     assert "summary" in response.context["form"].errors
     assert not CredibleReport.objects.exists()
 
 
 def test_only_lant51_recommends_from_a_credible_report(clients, users, country):
     report = services.credible_report_record(country=country, by=users["psa1"], source_agency="DHS",
-                                             report_date=dt.date(2027, 1, 1), summary="Concerns.")
+                                             report_date=dt.date(2026, 11, 1), summary="Concerns.")
     url = reverse("assessments:credible_report_recommend", args=[report.pk])
     assert clients["psa1"].post(url, {**RECOMMENDATION}).status_code == 403
     # The report is on a country outside the IPSLO's portfolio: need to know.
@@ -281,7 +281,7 @@ def _waiting(n, *, users, nodes, checklist):
             country=country, ipslo=users["ipslo"], checklist_template=checklist, created_by=users["lant51"],
             state=AssessmentState.ACCESS_DENIED, state_changed_at=timezone.now(),
         )
-        report = CredibleReport.objects.create(country=country, source_agency="DHS", report_date=dt.date(2027, 1, 1),
+        report = CredibleReport.objects.create(country=country, source_agency="DHS", report_date=dt.date(2026, 11, 1),
                                                summary="Concerns.", recorded_by=users["psa1"])
         Determination.objects.create(
             country=country, source="credible_report", credible_report=report, outcome=Outcome.SUBSTANTIALLY,

@@ -60,7 +60,8 @@ def test_engagement_pages_by_role(engagement, clients, role, listing, create, de
     assert client.get(reverse("assessments:engagement_create"), {"country": "XAX"}).status_code == create
     assert client.get(reverse("assessments:engagement", args=[engagement.pk])).status_code == detail
     assert client.get(reverse("assessments:engagement_edit", args=[engagement.pk])).status_code == edit
-    response = client.post(reverse("assessments:engagement_edit", args=[engagement.pk]), {**ENGAGEMENT})
+    response = client.post(reverse("assessments:engagement_edit", args=[engagement.pk]),
+                           {**ENGAGEMENT, "version": engagement.version})
     assert response.status_code == (302 if edit == 200 else edit)
     engagement.refresh_from_db()
     assert (engagement.title == ENGAGEMENT["title"]) == (edit == 200)
@@ -112,7 +113,7 @@ def test_editing_an_engagement_keeps_findings_already_linked(clients, engagement
     engagement.findings.add(findings["open"])
     services.finding_set_status(finding=findings["open"], by=users["ipslo"], status=FindingStatus.CLOSED)
     response = clients["lant51"].post(reverse("assessments:engagement_edit", args=[engagement.pk]), {
-        **ENGAGEMENT, "title": "Renamed", "findings": [findings["open"].pk]})
+        **ENGAGEMENT, "title": "Renamed", "findings": [findings["open"].pk], "version": engagement.version})
     assert response.status_code == 302
     engagement.refresh_from_db()
     assert engagement.title == "Renamed"

@@ -9,7 +9,7 @@ from assessments.errors import ErrorCode, WorkflowError
 from assessments.models import Transition
 from countries.choices import ComplianceStatus
 from ips import permissions
-from tests.assessments.conftest import drive_to
+from tests.assessments.conftest import VISIT_END, drive_to
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,8 @@ def test_whole_lifecycle_to_an_approved_determination_sets_the_country_status(ca
     country.refresh_from_db()
     assert country.compliance_status == ComplianceStatus.SUBSTANTIALLY
     assert country.determination_date == dt.date(2027, 4, 1)
-    assert country.last_assessment_date == dt.date(2027, 3, 5)
-    assert country.next_assessment_due == dt.date(2030, 3, 5)
+    assert country.last_assessment_date == VISIT_END  # 6 November 2026
+    assert country.next_assessment_due == dt.date(2029, 11, 6)
     steps = list(Transition.objects.filter(assessment=case).values_list("name", flat=True))
     assert steps == ["notify", "confirm", "prepare", "start_visit", "finish_visit", "submit_report", "recommend",
                      "approve"]

@@ -84,7 +84,8 @@ def test_checklist_answers_are_recorded_only_by_the_team_its_ipslo_and_lant51(cl
     url = reverse("assessments:checklist_answer", args=[visit.pk, item.pk])
     prefix = f"q{item.pk}"
 
-    response = client_for(client, people, role).post(url, {f"{prefix}-rating": Rating.MEETS, f"{prefix}-notes": "ok"})
+    response = client_for(client, people, role).post(
+        url, {f"{prefix}-rating": Rating.MEETS, f"{prefix}-notes": "ok", f"{prefix}-version": 0})
 
     saved = ChecklistResponse.objects.filter(assessment=visit, item=item).exists()
     if role == "anonymous":
@@ -135,7 +136,7 @@ def test_checklist_shows_government_sections_once_and_facility_questions_per_app
     assert "0 of 7 answered" in page  # ISPS Code A 14.2.1-14.2.7, per facility
 
 
-def test_htmx_checklist_answer_returns_the_saved_row_with_progress_and_announcement(client, visit, users):
+def test_htmx_checklist_answer_returns_only_the_row_status_with_the_new_version_and_progress(client, visit, users):
     vf = visit.visit_facilities.first()
     item = facility_item(visit)
     prefix = f"q{item.pk}-f{vf.pk}"
@@ -143,14 +144,17 @@ def test_htmx_checklist_answer_returns_the_saved_row_with_progress_and_announcem
 
     response = client.post(
         reverse("assessments:checklist_answer_facility", args=[visit.pk, item.pk, vf.pk]),
-        {f"{prefix}-rating": Rating.PARTIALLY, f"{prefix}-notes": "Guard post unmanned at night."}, **HX,
+        {f"{prefix}-rating": Rating.PARTIALLY, f"{prefix}-notes": "Guard post unmanned at night.",
+         f"{prefix}-version": 0}, **HX,
     )
 
     assert response.status_code == 200
     body = response.content.decode()
     assert "<html" not in body
-    assert f'id="{prefix}"' in body and "Saved" in body
-    assert 'id="checklist-announcer" hx-swap-oob="innerHTML"' in body
+    # Nothing the person may be editing comes back: no rating, no notes box, only the status area.
+    assert "<textarea" not in body and 'type="radio"' not in body and f'id="{prefix}"' not in body
+    assert 'data-row-status="saved"' in body and "Saved at " in body
+    assert f'name="{prefix}-version" value="1"' in body
     section = item.section
     assert f'id="progress-s{section.pk}-f{vf.pk}" hx-swap-oob="true">1 of 7 answered' in body
     answer = ChecklistResponse.objects.get(assessment=visit, item=item, visit_facility=vf)
@@ -164,15 +168,16 @@ def test_checklist_answer_without_a_rating_keeps_the_notes_and_saves_nothing(cli
     client.force_login(users["ipslo"])
     url = reverse("assessments:checklist_answer", args=[visit.pk, item.pk])
 
-    partial = client.post(url, {f"{prefix}-notes": "Typed in the field"}, **HX)
-    full = client.post(url, {f"{prefix}-notes": "Typed in the field"})
+    partial = client.post(url, {f"{prefix}-notes": "Typed in the field", f"{prefix}-version": 0}, **HX)
+    full = client.post(url, {f"{prefix}-notes": "Typed in the field", f"{prefix}-version": 0})
 
-    for response in (partial, full):
-        assert response.status_code == 200
-        body = response.content.decode()
-        assert "Choose a rating." in body and "usa-error-message" in body
-        assert "Typed in the field" in body
-    assert "<html" in full.content.decode() and "<html" not in partial.content.decode()
+    assert partial.status_code == full.status_code == 200
+    # Inline: the status says so; the notes box, which the person still has, is not sent back.
+    assert 'data-row-status="invalid"' in partial.content.decode()
+    assert "choose a rating" in partial.content.decode() and "Typed in the field" not in partial.content.decode()
+    body = full.content.decode()
+    assert "<html" in body and "Choose a rating." in body and "usa-error-message" in body
+    assert "Typed in the field" in body
     assert not ChecklistResponse.objects.filter(assessment=visit).exists()
 
 
@@ -244,14 +249,14 @@ def test_adding_a_finding_inline_appends_it_and_gives_a_fresh_form(client, visit
         "new-title": "No access log", "new-facility": facility.pk, "new-checklist_item": facility_item(visit).pk,
         "new-reference": "", "new-description": "Visitors are not logged.", "new-method": FindingMethod.INTERVIEW,
         "new-rationale": "Required by the PFSP.", "new-severity": Severity.SIGNIFICANT,
-        "new-recommendation": "Keep a log.", "new-shared_with_host_on": "2027-03-02",
+        "new-recommendation": "Keep a log.", "new-shared_with_host_on": "2026-11-03",
     }, **HX)
 
     assert response.status_code == 200
     body = response.content.decode()
     finding = Finding.objects.get(assessment=visit)
     assert (finding.number, finding.facility, finding.severity) == (1, facility, Severity.SIGNIFICANT)
-    assert finding.shared_with_host_on == dt.date(2027, 3, 2)
+    assert finding.shared_with_host_on == dt.date(2026, 11, 3)
     assert 'hx-swap-oob="beforeend:#findings-list"' in body and f'id="finding-{finding.pk}"' in body
     assert "No access log" in body and "14.2.1" in body and "Significant deficiency" in body
     assert 'id="finding-new"' in body and 'value="No access log"' not in body  # the add form is empty again
@@ -286,10 +291,10 @@ def test_editing_a_finding_inline_swaps_the_form_in_and_the_saved_row_back(clien
 
     form = client.get(url, **HX).content.decode()
     bad = client.post(url, {f"{prefix}-title": "Gate open at night", f"{prefix}-description": "",
-                            f"{prefix}-method": FindingMethod.OBSERVATION,
+                            f"{prefix}-method": FindingMethod.OBSERVATION, f"{prefix}-version": finding.version,
                             f"{prefix}-severity": Severity.DEFICIENCY}, **HX).content.decode()
     good = client.post(url, {f"{prefix}-title": "Gate open at night", f"{prefix}-description": "Seen at 02:00.",
-                             f"{prefix}-method": FindingMethod.OBSERVATION,
+                             f"{prefix}-method": FindingMethod.OBSERVATION, f"{prefix}-version": finding.version,
                              f"{prefix}-severity": Severity.SIGNIFICANT}, **HX).content.decode()
 
     assert 'value="Gate left open"' in form and "Edit finding 1" in form
@@ -306,6 +311,7 @@ def test_changing_a_finding_status_keeps_its_history_with_the_comment(client, vi
 
     response = client.post(reverse("assessments:finding_status", args=[visit.pk, finding.pk]), {
         f"s{finding.pk}-status": FindingStatus.RESOLVED_DURING_VISIT, f"s{finding.pk}-comment": "Fixed on the spot.",
+        f"s{finding.pk}-version": finding.version,
     }, **HX)
 
     body = response.content.decode()

@@ -155,8 +155,9 @@ def test_reminders_keep_their_day_across_daylight_saving_changes(visit, users):
 
 
 def test_no_visit_reminder_once_the_item_is_received(visit, users):
-    services.assessment_update_plan(assessment=visit, by=users["ipslo"], data={
-        "visit_request_sent_on": dt.date(2027, 1, 20), "questionnaire_received_on": dt.date(2027, 2, 20)})
+    with time_machine.travel(at(dt.date(2027, 2, 20)), tick=False):  # recorded once they happened
+        services.assessment_update_plan(assessment=visit, by=users["ipslo"], data={
+            "visit_request_sent_on": dt.date(2027, 1, 20), "questionnaire_received_on": dt.date(2027, 2, 20)})
     seen = fired_on(["visit_request_window", "questionnaire_due"], dt.date(2027, 1, 1), dt.date(2027, 4, 14))
     assert seen == {}
 
@@ -182,9 +183,16 @@ def test_waiting_determination_reminds_psa1_once(case, users, leader):
 
 
 def test_overdue_reassessment_reminds_the_ipslo_once(cycle, users):
-    seen = fired_on(["reassessment_overdue"], dt.date(2028, 3, 8), dt.date(2028, 3, 14))
-    assert seen == {("reassessment_overdue", "ipslo.acteur"): dt.date(2028, 3, 11)}  # due 10 March 2028
-    assert Notification.objects.filter(kind="reassessment_overdue").count() == 1
+    fired_on(["reassessment_overdue"], dt.date(2028, 3, 8), dt.date(2028, 3, 14))
+    reminders = Notification.objects.filter(kind="reassessment_overdue").order_by("created_at")
+    days = {n.title.split(":")[0]: timezone.localdate(n.created_at) for n in reminders}
+    assert days == {
+        "Neverland": dt.date(2028, 3, 8),  # never assessed: overdue from the first run
+        "Earlyland": dt.date(2028, 3, 11),  # due 10 March 2028
+    }
+    assert reminders.count() == 2  # once each, although the job ran daily
+    never = reminders.get(key=f"reassessment_overdue:country:{cycle['never'].pk}:never")
+    assert never.title == "Neverland: never assessed, assessment due now"
 
 
 def test_due_status_windows(cycle):

@@ -70,9 +70,9 @@ class CaseWorkflow(RuleBasedStateMachine):
             return
         ipslo = self.people["ipslo"]
         services.assessment_update_plan(assessment=self.case, by=ipslo, data={
-            "informal_notice_on": dt.date(2027, 1, 20), "visit_request_sent_on": dt.date(2027, 2, 15),
-            "host_confirmed_on": dt.date(2027, 3, 1), "visit_start": dt.date(2027, 5, 3),
-            "visit_end": dt.date(2027, 5, 7)})
+            "informal_notice_on": dt.date(2026, 7, 20), "visit_request_sent_on": dt.date(2026, 8, 10),
+            "host_confirmed_on": dt.date(2026, 9, 1), "visit_start": dt.date(2026, 11, 2),
+            "visit_end": dt.date(2026, 11, 6)})
         if not self.case.team.filter(is_leader=True).exists():
             services.team_member_add(assessment=self.case, by=ipslo, user=ipslo, is_leader=True)
         vf = self.case.visit_facilities.first() or services.visit_facility_add(

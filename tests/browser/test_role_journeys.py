@@ -51,7 +51,7 @@ RECOMMENDATION = "Access to the quay-side restricted area is not controlled and 
                  "never formally empowered: the Code is not substantially implemented."
 LISTING_NOTE = "Vessels are advised to take extra care at the quay side."
 REPORT_TEXT = {
-    "introduction": "The team visited Atlantis from 1 to 5 March 2027.",
+    "introduction": "The team visited Atlantis from 2 to 6 November 2026.",
     "implementation_procedures": "The designated authority has no formal designation order.",
     "facilities_description": "Two container terminals at Port Atlantis were surveyed.",
     "future_plans": "Lock and monitor the restricted areas; issue the designation order.",
@@ -176,7 +176,7 @@ def test_visit_to_public_advisory_across_roles(page, browser, live_server, brows
     for vf in visits:
         row = page.locator(f"#vf-{vf.pk}")
         row.get_by_label("Status").select_option(label="Visited")
-        row.get_by_label("Visited on").fill("2027-03-02")
+        row.get_by_label("Visited on").fill("2026-11-03")
         row.get_by_role("button", name=f"Save {vf.facility.name}").click()
         expect(page.locator(f"#vf-{vf.pk} .usa-tag").first).to_have_text("Visited")
     check_page(page, "ipslo-case-facilities")

@@ -25,7 +25,7 @@ GOVERNMENT_ANSWERS = {"1.a": Rating.MEETS, "1.b": Rating.PARTIALLY, "1.c": Ratin
 FACILITY_RATINGS = (Rating.MEETS, Rating.PARTIALLY, Rating.MEETS, Rating.DOES_NOT_MEET, Rating.MEETS,
                     Rating.NOT_OBSERVED, Rating.MEETS)
 REPORT_TEXT = {
-    "introduction": "The team visited Atlantis from 1 to 5 March 2027.",
+    "introduction": "The team visited Atlantis from 2 to 6 November 2026.",
     "implementation_procedures": "The designated authority enforces the ISPS Code through national law.",
     "facilities_description": "Two container terminals at Port Atlantis were surveyed.",
     "future_plans": "Follow-up on access control at Terminal 2 within six months.",
@@ -68,7 +68,7 @@ def check_tab(page, name: str) -> None:
 
 
 def answer(page, row_id: str, rating: str, notes: str = "") -> None:
-    """Rate one checklist question; the rating saves at once, notes need the Save button."""
+    """Rate one checklist question; the rating saves at once, notes by themselves or with the Save button."""
     row = page.locator(f"#{row_id}")
     label = Rating(rating).label
     # USWDS radios hide the native input; a user clicks the visible label.
@@ -142,7 +142,7 @@ def test_ipslo_team_leader_records_the_visit_and_submits_the_report(page, live_s
     for vf in visits:
         row = page.locator(f"#vf-{vf.pk}")
         row.get_by_label("Status").select_option(label="Visited")
-        row.get_by_label("Visited on").fill("2027-03-02")
+        row.get_by_label("Visited on").fill("2026-11-03")
         row.get_by_role("button", name=f"Save {vf.facility.name}").click()
         expect(page.locator(f"#vf-{vf.pk} .usa-tag").first).to_have_text("Visited")
     check_tab(page, "facilities")

@@ -56,15 +56,19 @@ def decide(users, leader, country_contacts):  # noqa: F811
 
 @pytest.fixture(autouse=True)
 def queued_jobs(request, monkeypatch):
-    """Jobs queued after a commit are recorded instead of sent to the broker (except in the worker test)."""
+    """Jobs owed through the outbox are recorded, ``(task name, kwargs)``, when their transaction commits,
+    instead of being sent to the broker (except in the tests that run a real worker)."""
     calls = []
     if request.node.get_closest_marker("celery_worker"):
         return calls
-    from correspondence import services
+    from ips.jobs import services as jobs
+    from ips.jobs.models import OutboxJob
 
-    monkeypatch.setattr(services, "determination_letter_enqueue",
-                        lambda *, determination_id: calls.append(("determination", determination_id)))
-    monkeypatch.setattr(services, "letter_render_enqueue", lambda *, letter_id: calls.append(("render", letter_id)))
+    def record(job_id):
+        job = OutboxJob.objects.get(pk=job_id)
+        calls.append((job.task, job.kwargs))
+
+    monkeypatch.setattr(jobs, "_dispatch_after_commit", record)
     return calls
 
 

@@ -9,18 +9,26 @@ from assessments.choices import Outcome
 from correspondence import rendering, services, tasks
 from correspondence.choices import JobState, LetterKind
 from correspondence.models import Letter
+from ips.jobs import services as jobs
+from ips.jobs.choices import OutboxState
+from ips.jobs.models import OutboxJob
+
+DISPATCH_AFTER_COMMIT = jobs._dispatch_after_commit  # before the conftest records the jobs instead
 
 
 @pytest.mark.django_db
-def test_approval_queues_the_letter_job_only_after_commit(
+def test_approval_records_the_letter_job_in_its_transaction_and_sends_it_after_commit(
     case, decide, queued_jobs, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         determination = decide(case)
+    job = OutboxJob.objects.get(dedupe_key=f"determination_letter:{determination.pk}")
+    assert (job.task, job.kwargs, job.state) == (
+        "correspondence.letter_for_determination", {"determination_id": determination.pk}, OutboxState.PENDING)
     assert queued_jobs == []  # nothing is sent before the transaction commits
     for callback in callbacks:
         callback()
-    assert ("determination", determination.pk) in queued_jobs
+    assert ("correspondence.letter_for_determination", {"determination_id": determination.pk}) in queued_jobs
 
 
 @pytest.mark.django_db
@@ -141,6 +149,16 @@ def test_task_settings_acknowledge_late_and_back_off():
         assert task.max_retries >= 3
 
 
+def test_time_limits_fit_a_letter_and_the_broker_hands_out_a_job_again_only_after_them():
+    from ips.celery import app
+
+    # A letter renders in well under a second; the longest accepted (40 pages) in a few seconds.
+    assert 10 <= app.conf.task_soft_time_limit < app.conf.task_time_limit <= 300
+    visibility = app.conf.broker_transport_options["visibility_timeout"]
+    assert app.conf.task_time_limit < visibility <= 15 * 60  # not the hour of the broker's default
+    assert tasks.letter_render.retry_backoff_max < visibility
+
+
 @pytest.mark.django_db
 def test_seed_letters_generates_missing_letters_once(case, decide, users):
     determination = decide(case, outcome=Outcome.MINIMALLY)
@@ -149,3 +167,47 @@ def test_seed_letters_generates_missing_letters_once(case, decide, users):
     assert made[0].determination_id == determination.pk and made[0].job_state == JobState.READY
     assert services.seed_letters(by=users["lant51"]) == []
     assert Letter.objects.count() == 1
+
+
+@pytest.fixture
+def in_process(monkeypatch):
+    """The demo's mode (no REDIS_URL): Celery runs every job in-process, and the jobs owed are dispatched
+    after the commit (not intercepted as in the other tests here)."""
+    from ips.celery import app
+
+    monkeypatch.setattr(jobs, "_dispatch_after_commit", DISPATCH_AFTER_COMMIT)
+    eager = {"task_always_eager": True, "task_eager_propagates": True}
+    saved = {name: app.conf.get(name) for name in eager}
+    app.conf.update(eager)
+    yield
+    app.conf.update(saved)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_the_letter_is_made_in_process_as_soon_as_the_approval_commits(case, decide, in_process):
+    determination = decide(case, outcome=Outcome.MINIMALLY)
+    letter = Letter.objects.get(determination=determination)
+    assert letter.job_state == JobState.READY and letter.pdf
+    job = OutboxJob.objects.get(dedupe_key=f"determination_letter:{determination.pk}")
+    assert (job.state, job.attempts) == (OutboxState.DONE, 1)
+
+
+@pytest.mark.django_db
+def test_a_letter_job_that_gives_up_marks_the_letter_and_its_outbox_job_failed(case, decide, monkeypatch):
+    determination = decide(case)
+    job = OutboxJob.objects.get(dedupe_key=f"determination_letter:{determination.pk}")
+    monkeypatch.setattr(rendering, "render_letter", lambda letter: (_ for _ in ()).throw(ValueError("no fonts")))
+    tasks.letter_for_determination.apply(kwargs=job.kwargs, task_id=str(job.task_id))
+    job.refresh_from_db()
+    assert job.state == OutboxState.FAILED and job.last_error == "ValueError: no fonts"
+    assert Letter.objects.get(determination=determination).job_state == JobState.FAILED
+
+
+@pytest.mark.django_db
+def test_editing_the_wording_owes_a_render_of_the_new_revision(case, decide, users):
+    determination = decide(case)
+    letter, _ = services.letter_for_determination_ensure(determination_id=determination.pk)
+    services.letter_update(letter=letter, by=users["lant51"], data={"body": "New wording."})
+    services.letter_update(letter=letter, by=users["lant51"], data={"body": "Newer wording."})
+    owed = set(OutboxJob.objects.filter(task="correspondence.letter_render").values_list("dedupe_key", flat=True))
+    assert owed == {f"letter_render:{letter.pk}:r2", f"letter_render:{letter.pk}:r3"}

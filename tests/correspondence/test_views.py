@@ -133,7 +133,8 @@ def test_visit_request_page(client, people, case, who, expected):
     ("psa1", 302), ("lant51", 302), ("ipslo", 403), ("team", 403), ("other_ipslo", 404), ("viewer", 404),
 ])
 def test_approve_matrix(client, people, fouo_letter, who, expected):
-    assert _post(client, people[who], reverse("correspondence:letter_approve", args=[fouo_letter.pk])) == expected
+    url = reverse("correspondence:letter_approve", args=[fouo_letter.pk])
+    assert _post(client, people[who], url, {"version": fouo_letter.revision}) == expected
     approved = Letter.objects.get(pk=fouo_letter.pk).status == LetterStatus.APPROVED
     assert approved is (expected == 302)
 
@@ -163,11 +164,11 @@ def test_editing_the_wording_through_the_page(client, users, fouo_letter):
     data = {"wording-subject": "New subject", "wording-body": "<b>Hello</b>",
             "wording-letter_date": fouo_letter.letter_date.isoformat(), "wording-addressee_name": "Authority",
             "wording-addressee_address": "", "wording-via": "Embassy", "wording-signatory_name": "A. Person",
-            "wording-signatory_title": "Chief"}
+            "wording-signatory_title": "Chief", "wording-version": fouo_letter.revision}
     assert client.post(url, data).status_code == 302
     letter = Letter.objects.get(pk=fouo_letter.pk)
     assert letter.subject == "New subject" and letter.revision == 2 and letter.job_state == "queued"
-    bad = client.post(url, {**data, "wording-subject": ""})
+    bad = client.post(url, {**data, "wording-subject": "", "wording-version": letter.revision})
     assert bad.status_code == 400 and "usa-form-group--error" in bad.content.decode()
 
 

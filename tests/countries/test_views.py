@@ -310,7 +310,8 @@ def test_edit_refuses_a_save_over_a_newer_change_and_keeps_both(client, users, p
     response = client.post(reverse("countries:edit", kwargs={"iso3": country.iso3}), loaded)
     assert response.status_code == 200
     html = _html(response)
-    assert "was changed by someone else" in html
+    lant51 = users["lant51"]
+    assert f"was changed by {lant51.get_full_name() or lant51.username} on " in html
     assert "Theirs" in html and 'value="Mine"' in html
     country.refresh_from_db()
     assert country.embassy_contact == "Theirs"
@@ -475,7 +476,7 @@ def test_edit_port_and_facility(client, users, portfolio):
     client.force_login(users["ipslo"])
     response = client.post(
         reverse("countries:port_edit", kwargs={"iso3": country.iso3, "locode": "xaaaa"}),
-        {"locode": "XAAAA", "name": "Renamed Port"},
+        {"locode": "XAAAA", "name": "Renamed Port", "version": facility.port.version},
     )
     assert response.status_code == 302
     response = client.post(
@@ -487,6 +488,7 @@ def test_edit_port_and_facility(client, users, portfolio):
             "facility_type": "roro",
             "us_trade_importance": "high",
             "greater_risk": "on",
+            "version": facility.version,
         },
     )
     assert response.status_code == 302

@@ -14,6 +14,8 @@ from advisories.models import EscalationStep
 from assessments.choices import OPEN_STATES, AssessmentState, FindingStatus
 from assessments.models import ChecklistItem, ReportVersion
 from assessments.services.checklists import checklist_load_reference
+from correspondence.choices import JobState, LetterKind
+from correspondence.models import Letter
 from countries.choices import ComplianceStatus, NodeCode
 from ips.dashboards import program
 from tests.dashboards import program_data as data
@@ -21,9 +23,9 @@ from tests.dashboards import program_data as data
 pytestmark = pytest.mark.django_db
 DASHBOARD = reverse("dashboard")
 # The panels' queries: one per panel, and the section titles (ips.dashboards.program.program_dashboard).
-PANEL_QUERIES = 8
+PANEL_QUERIES = 9
 # The whole page: session, user, its groups (roles), the panels, the unread notifications count.
-PAGE_QUERIES = 12
+PAGE_QUERIES = 13
 
 
 @pytest.fixture(autouse=True)
@@ -41,8 +43,9 @@ def lant51(users):
 
 def grow(to: int, *, start: int, nodes, users):
     """``to - start`` more countries of every node and status, each with an open case in the fiscal year,
-    findings across the checklist (some on no item), and every third one under an open or ended
-    mitigation period (one with its report, one escalated)."""
+    findings across the checklist (some on no item), every third one under an open or ended mitigation
+    period (one with its report, one escalated), and every other one with a letter whose PDF job
+    stalled."""
     template = checklist_load_reference()[0]
     items = list(ChecklistItem.objects.filter(section__template=template).order_by("pk"))
     statuses = list(ComplianceStatus)
@@ -56,6 +59,8 @@ def grow(to: int, *, start: int, nodes, users):
                           proposed_start=dt.date(2027, 1, 1) + dt.timedelta(days=n))[0]
         data.findings(case, [items[(n + k) % len(items)] if k % 4 else None for k in range(3)],
                       status=list(FindingStatus)[n % 4], created_by=users["lant51"])
+        if n % 2 == 0:
+            stalled_letter(country, n)
         if n % 3 == 0:
             closed = data.cases([country], state=AssessmentState.CLOSED, users=users, template=template)[0]
             ReportVersion.objects.create(assessment=closed, number=1, author=users["ipslo"])
@@ -65,6 +70,16 @@ def grow(to: int, *, start: int, nodes, users):
                 EscalationStep.objects.create(country=country, determination=determination, kind="commandant_order",
                                               federal_register_citation="91 FR 1", issued_on=data.TODAY,
                                               recorded_by=users["psa1"])
+
+
+def stalled_letter(country, n: int) -> Letter:
+    """A letter whose PDF job was queued an hour ago, and lost."""
+    return Letter.objects.create(
+        kind=LetterKind.RECIPROCAL_INVITATION, country=country, year=2026, sequence=n + 1,
+        reference=f"IPS-2026-{n + 1:04d}", addressee_name="The Designated Authority", signatory_name="PSA-1",
+        letter_date=data.TODAY, subject="Invitation", job_state=JobState.QUEUED,
+        job_queued_at=data.NOW - dt.timedelta(hours=1),
+    )
 
 
 def _page(client) -> tuple[int, object]:
@@ -86,6 +101,8 @@ def test_the_panels_run_eight_queries_at_3_and_at_30_countries(nodes, users, dja
     assert large.open_cases == 30 > small.open_cases
     assert large.findings_total == 90 > small.findings_total
     assert len(large.mitigation) > len(small.mitigation) >= 1
+    assert large.stalled_letters.count == 15 > small.stalled_letters.count == 2
+    assert len(large.stalled_letters.letters) == 10  # the panel lists the longest-waiting ten
 
 
 def test_the_page_runs_the_same_queries_at_3_and_at_30_countries(lant51, nodes, users, django_assert_num_queries):

@@ -1,5 +1,7 @@
-"""``/healthz`` and ``/readyz``: JSON probes at exactly those paths, open to anyone."""
+"""``/healthz`` and ``/readyz``: JSON probes at exactly those paths, open to anyone. ``/readyz`` answers
+503 only without the database; a broker that is down or no recent worker is "degraded" (200)."""
 
+import datetime as dt
 import json
 import os
 import socket
@@ -10,7 +12,10 @@ from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import OperationalError
+from django.db import OperationalError, transaction
+from django.utils import timezone
+
+from ips.jobs import services as jobs
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 
@@ -45,24 +50,64 @@ def test_readyz_without_broker_checks_only_the_database(client, settings):
 
 
 @pytest.mark.django_db
-def test_readyz_is_ready_with_the_real_redis(client, settings):
+def test_readyz_is_ready_with_the_real_redis_and_a_worker_seen_a_minute_ago(client, settings):
     if not settings.REDIS_URL:
         pytest.skip("REDIS_URL is not set for this test run")
+    seen = timezone.now() - dt.timedelta(minutes=1)
+    jobs.heartbeat_record(hostname="worker@a", now=seen)
 
     response = client.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "checks": {"database": True, "broker": True}}
+    assert response.json() == {
+        "status": "ready", "checks": {"database": True, "broker": True, "worker": True},
+        "worker_last_seen": seen.isoformat(), "jobs_waiting": 0,
+    }
 
 
 @pytest.mark.django_db
-def test_readyz_is_unavailable_when_the_broker_port_is_closed(client, settings):
+def test_readyz_without_a_recent_worker_is_degraded_but_serving(client, settings):
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set for this test run")
+    settings.IPS_OUTBOX_DISPATCH_SECONDS = 60
+    jobs.heartbeat_record(hostname="worker@a", now=timezone.now() - dt.timedelta(minutes=4))
+    with transaction.atomic():
+        jobs.job_owe(task="correspondence.letter_render", kwargs={"letter_id": 1}, dedupe_key="letter_render:1:r1")
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 200  # pages and the API still answer; the jobs wait in the outbox
+    body = response.json()
+    assert body["status"] == "degraded" and body["checks"] == {"database": True, "broker": True, "worker": False}
+    assert body["jobs_waiting"] == 1
+
+
+@pytest.mark.django_db
+def test_readyz_with_the_broker_down_is_degraded_but_serving(client, settings):
     settings.REDIS_URL = f"redis://127.0.0.1:{closed_port()}/0"
 
     response = client.get("/readyz")
 
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"] == {"database": True, "broker": False, "worker": False}
+    assert body["worker_last_seen"] is None
+
+
+@pytest.mark.django_db
+def test_readyz_is_unavailable_without_the_database_even_with_a_broker(client, settings):
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set for this test run")
+    broken = mock.Mock()
+    broken.cursor.side_effect = OperationalError("connection refused")
+
+    with mock.patch("ips.views.connection", broken):
+        response = client.get("/readyz")
+
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "checks": {"database": True, "broker": False}}
+    assert response.json() == {"status": "unavailable", "checks": {"database": False, "broker": True, "worker": False},
+                               "worker_last_seen": None, "jobs_waiting": None}
 
 
 @pytest.mark.django_db
